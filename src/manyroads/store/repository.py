@@ -1,0 +1,254 @@
+"""The store's public interface: what the rest of manyroads may ask of the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from manyroads.model import Meeting, meeting_id, record_hash
+from manyroads.store.db import make_engine, upgrade
+from manyroads.store.tables import MEETINGS, ChangeRow, FetchRow, MeetingRow, MetaRow, ProblemRow, SourceRow
+
+VERSION_KEY = "data_version"
+
+# Meeting record keys whose column is named differently.
+_RECORD_TO_COLUMN = {"group": "group_name"}
+_COLUMN_TO_RECORD = {v: k for k, v in _RECORD_TO_COLUMN.items()}
+MEETING_COLUMNS = [c.name for c in MeetingRow.__table__.columns]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def meeting_row(meeting: Meeting, source_id: int, now: datetime, content_hash: str | None = None) -> dict[str, Any]:
+    """The database row for a normalised meeting (timestamps set to `now`)."""
+    record = meeting.to_record()
+    row = {_RECORD_TO_COLUMN.get(k, k): v for k, v in record.items() if k != "source"}
+    row.update(
+        id=meeting.id,
+        source_id=source_id,
+        source_updated=meeting.source_updated,
+        content_hash=content_hash or record_hash(record),
+        first_seen_at=now,
+        last_seen_at=now,
+        changed_at=now,
+        canonical_id=None,
+    )
+    return row
+
+
+def row_record(row: Any, source_name: str) -> dict[str, Any]:
+    """A stored row back as a Meeting record (the shape `Meeting.to_record` gives)."""
+    mapping = row._mapping if hasattr(row, "_mapping") else row
+    record = {_COLUMN_TO_RECORD.get(k, k): v for k, v in mapping.items()}
+    record["source"] = source_name
+    updated = record.get("source_updated")
+    record["source_updated"] = updated.isoformat() if isinstance(updated, datetime) else updated
+    return record
+
+
+class Store:
+    """Opens (and migrates) the database; hands out sessions; answers simple reads."""
+
+    def __init__(self, url: str, *, migrate: bool = True):
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        if migrate:
+            upgrade(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.sessions.begin() as session:
+            yield session
+
+    # -- data version: the index rebuilds when this changes -------------------------
+    def data_version(self) -> int:
+        with self.session() as session:
+            value = session.get(MetaRow, VERSION_KEY)
+            return int(value.value) if value else 0
+
+    @staticmethod
+    def bump_version(session: Session) -> None:
+        row = session.get(MetaRow, VERSION_KEY)
+        if row is None:
+            session.add(MetaRow(key=VERSION_KEY, value="1"))
+        else:
+            row.value = str(int(row.value) + 1)
+
+    # -- sources ----------------------------------------------------------------------
+    def add_source(
+        self,
+        *,
+        name: str,
+        kind: str,
+        location: str,
+        fellowship: str,
+        default_timezone: str | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> SourceRow:
+        with self.transaction() as session:
+            if session.scalar(select(SourceRow).where(SourceRow.name == name)) is not None:
+                raise ValueError(f"a source named {name!r} already exists")
+            row = SourceRow(
+                name=name,
+                kind=kind,
+                location=location,
+                fellowship=fellowship,
+                default_timezone=default_timezone,
+                options=options or {},
+                enabled=True,
+                status="new",
+                status_reason="",
+                last_error="",
+                meeting_count=0,
+                created_at=utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            return row
+
+    def sources(self, names: Sequence[str] | None = None) -> list[SourceRow]:
+        with self.session() as session:
+            query = select(SourceRow).order_by(SourceRow.id)
+            if names:
+                query = query.where(SourceRow.name.in_(names))
+            rows = list(session.scalars(query))
+        if names:
+            missing = set(names) - {r.name for r in rows}
+            if missing:
+                raise KeyError(f"no source named {', '.join(sorted(missing))}")
+        return rows
+
+    def source(self, name: str) -> SourceRow:
+        return self.sources([name])[0]
+
+    def set_source_enabled(self, name: str, enabled: bool) -> None:
+        with self.transaction() as session:
+            source = session.scalar(select(SourceRow).where(SourceRow.name == name))
+            if source is None:
+                raise KeyError(f"no source named {name}")
+            source.enabled = enabled
+            source.status = "disabled" if not enabled else ("ok" if source.last_success_at else "new")
+            source.status_changed_at = utcnow()
+            self.bump_version(session)
+
+    def remove_source(self, name: str) -> int:
+        """Delete a source and its meetings; returns how many meetings went with it."""
+        with self.transaction() as session:
+            source = session.scalar(select(SourceRow).where(SourceRow.name == name))
+            if source is None:
+                raise KeyError(f"no source named {name}")
+            count = (
+                session.scalar(select(func.count()).select_from(MeetingRow).where(MeetingRow.source_id == source.id))
+                or 0
+            )
+            session.delete(source)
+            self.bump_version(session)
+            return count
+
+    # -- meetings --------------------------------------------------------------------
+    def source_names(self) -> dict[int, str]:
+        with self.session() as session:
+            return dict(session.execute(select(SourceRow.id, SourceRow.name)).all())
+
+    def meeting_records(
+        self, ids: Sequence[str] | None = None, *, source: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored meetings as records (plus store columns: id, canonical_id, first_seen_at...)."""
+        names = self.source_names()
+        query = select(MEETINGS)
+        if ids is not None:
+            query = query.where(MeetingRow.id.in_(list(ids)))
+        if source is not None:
+            source_id = next((i for i, n in names.items() if n == source), None)
+            if source_id is None:
+                raise KeyError(f"no source named {source}")
+            query = query.where(MeetingRow.source_id == source_id)
+        query = query.order_by(MeetingRow.id)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [row_record(row, names.get(row.source_id, "?")) for row in rows]
+
+    def meeting_record(self, ident: str) -> dict[str, Any] | None:
+        found = self.meeting_records([ident])
+        return found[0] if found else None
+
+    def linked_meetings(self, canonical: str) -> list[str]:
+        with self.session() as session:
+            return list(session.scalars(select(MeetingRow.id).where(MeetingRow.canonical_id == canonical)))
+
+    def count_meetings(self) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(MeetingRow)) or 0
+
+    # -- history and problems ---------------------------------------------------------
+    def history(
+        self, *, source: str | None = None, meeting: str | None = None, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        names = self.source_names()
+        query = select(ChangeRow).order_by(ChangeRow.id.desc()).limit(limit)
+        if source:
+            query = query.where(ChangeRow.source_id == self.source(source).id)
+        if meeting:
+            query = query.where(ChangeRow.meeting_id == meeting)
+        with self.session() as session:
+            return [
+                {
+                    "at": c.at.isoformat(),
+                    "source": names.get(c.source_id, "?"),
+                    "fetch": c.fetch_id,
+                    "meeting": c.meeting_id,
+                    "action": c.action,
+                    "changes": c.changes,
+                }
+                for c in session.scalars(query)
+            ]
+
+    def problems(self, *, source: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        names = self.source_names()
+        query = select(ProblemRow).order_by(ProblemRow.source_id, ProblemRow.id).limit(limit)
+        if source:
+            query = query.where(ProblemRow.source_id == self.source(source).id)
+        with self.session() as session:
+            return [
+                {
+                    "source": names.get(p.source_id, "?"),
+                    "record": p.record,
+                    "field": p.field,
+                    "reason": p.reason,
+                    "severity": p.severity,
+                    "excerpt": p.excerpt,
+                    "at": p.at.isoformat(),
+                }
+                for p in session.scalars(query)
+            ]
+
+    def fetches(self, *, source: str | None = None, limit: int = 50) -> list[FetchRow]:
+        query = select(FetchRow).order_by(FetchRow.id.desc()).limit(limit)
+        if source:
+            query = query.where(FetchRow.source_id == self.source(source).id)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def mark_seen(self, session: Session, source_id: int, now: datetime) -> None:
+        session.execute(update(MeetingRow).where(MeetingRow.source_id == source_id).values(last_seen_at=now))
+
+
+__all__ = ["MEETING_COLUMNS", "Store", "meeting_id", "meeting_row", "row_record", "utcnow"]

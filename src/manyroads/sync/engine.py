@@ -1,0 +1,364 @@
+"""Sync: fetch each source, check it, compare it with the store, apply the difference.
+
+The rules that keep data safe:
+- a source that cannot be fetched or parsed keeps its last good meetings and is marked
+  failed with the reason; other sources still sync;
+- a document that would shrink a source below `shrink_threshold` of its meetings is
+  refused and the source is marked for review (an operator can accept it);
+- the difference is applied in one transaction, so a sync that dies half-way leaves the
+  store exactly as it was;
+- every change is recorded: added / changed (field by field) / removed, with the fetch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from manyroads.model import ParseResult, Problem, Severity
+from manyroads.sources import SourceContext, adapter_for
+from manyroads.sources.base import Document, Fetcher, FetchError, SourceFormatError, Validators
+from manyroads.store import Store, meeting_row, row_record, utcnow
+from manyroads.store.tables import CHANGES, MEETINGS, PROBLEMS, FetchRow, MeetingRow, ProblemRow, SourceRow
+from manyroads.sync.dedupe import link_duplicates
+
+# Bump when normalisation changes, so unchanged feeds are parsed again with the new rules.
+PARSER_VERSION = "2026-11-22.1"
+_BATCH = 5000
+
+
+@dataclass(slots=True)
+class SyncReport:
+    source: str
+    outcome: str  # applied | unchanged | failed | refused
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    quarantined: int = 0
+    warnings: int = 0
+    meetings: int = 0
+    requests: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in {"applied", "unchanged"}
+
+
+ProgressCallback = Callable[[str, str], None]  # (source name, stage)
+
+
+class Syncer:
+    def __init__(self, store: Store, fetcher: Fetcher, *, shrink_threshold: float = 0.5):
+        self.store = store
+        self.fetcher = fetcher
+        self.shrink_threshold = shrink_threshold
+
+    def sync(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        force: bool = False,
+        accept_shrink: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> list[SyncReport]:
+        sources = [s for s in self.store.sources(names) if s.enabled or names]
+        reports = []
+        for source in sources:
+            reports.append(self.sync_source(source, force=force, accept_shrink=accept_shrink, progress=progress))
+        if any(r.outcome == "applied" for r in reports):
+            if progress:
+                progress("", "linking duplicates")
+            with self.store.transaction() as session:
+                if link_duplicates(session):
+                    self.store.bump_version(session)
+        return reports
+
+    def sync_source(
+        self,
+        source: SourceRow,
+        *,
+        force: bool = False,
+        accept_shrink: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> SyncReport:
+        started = utcnow()
+        clock = time.perf_counter()
+        report = SyncReport(source.name, "failed")
+        context = SourceContext(
+            name=source.name,
+            kind=source.kind,
+            location=source.location,
+            fellowship=source.fellowship,
+            default_timezone=source.default_timezone,
+            options=source.options or {},
+            now=started,
+        )
+        try:
+            adapter = adapter_for(source.kind)
+            if progress:
+                progress(source.name, "fetching")
+            previous = None if force else Validators(source.etag, source.last_modified)
+            document = adapter.fetch(context, self.fetcher, previous)
+            report.requests, report.bytes = document.requests, len(document.body)
+            digest = _digest(document)
+            if document.not_modified or (not force and digest == source.content_hash and source.status == "ok"):
+                report.outcome, report.meetings = "unchanged", source.meeting_count
+                self._record_unchanged(source, started, document, report)
+                return report
+            if progress:
+                progress(source.name, "parsing")
+            parsed = adapter.parse(document.body, context)
+        except (FetchError, SourceFormatError, ValueError) as error:
+            report.message = str(error)
+            self._record_failure(source, started, report, "failed")
+            report.seconds = time.perf_counter() - clock
+            return report
+
+        report.quarantined = len(parsed.quarantined)
+        report.warnings = len(parsed.problems) - report.quarantined
+        new_count = len(parsed.meetings)
+        if not accept_shrink and source.meeting_count and new_count < source.meeting_count * self.shrink_threshold:
+            report.outcome = "refused"
+            report.message = (
+                f"the source now lists {new_count} meetings, down from {source.meeting_count}; "
+                "kept the stored meetings until an operator accepts the change (sync --accept-shrink)"
+            )
+            self._record_failure(source, started, report, "needs_review")
+            report.seconds = time.perf_counter() - clock
+            return report
+        if progress:
+            progress(source.name, "applying")
+        self._apply(source, parsed, document, digest, started, report)
+        report.seconds = time.perf_counter() - clock
+        return report
+
+    # -- writing -----------------------------------------------------------------------
+    def _apply(
+        self,
+        source: SourceRow,
+        parsed: ParseResult,
+        document: Document,
+        digest: str,
+        started: datetime,
+        report: SyncReport,
+    ) -> None:
+        now = utcnow()
+        with self.store.transaction() as session:
+            fetch = FetchRow(
+                source_id=source.id,
+                started_at=started,
+                outcome="applied",
+                requests=document.requests,
+                bytes=len(document.body),
+                content_hash=digest,
+                message="",
+            )
+            session.add(fetch)
+            session.flush()
+            stored = dict(
+                session.execute(
+                    select(MeetingRow.id, MeetingRow.content_hash).where(MeetingRow.source_id == source.id)
+                ).all()
+            )
+            incoming = {m.id: m for m in parsed.meetings}
+            hashes = {i: m.content_hash() for i, m in incoming.items()}
+            added = [i for i in incoming if i not in stored]
+            removed = [i for i in stored if i not in incoming]
+            changed = [i for i in incoming if i in stored and stored[i] != hashes[i]]
+            history: list[dict[str, Any]] = []
+
+            for chunk in _chunks(added):
+                session.execute(
+                    insert(MEETINGS),
+                    [meeting_row(incoming[i], source.id, now, hashes[i]) for i in chunk],
+                )
+                history.extend(_change(i, source.id, fetch.id, now, "added", {}) for i in chunk)
+
+            for chunk in _chunks(changed):
+                before = {
+                    r.id: row_record(r, source.name)
+                    for r in session.execute(select(MEETINGS).where(MeetingRow.id.in_(chunk))).all()
+                }
+                rows = []
+                for ident in chunk:
+                    row = meeting_row(incoming[ident], source.id, now, hashes[ident])
+                    for keep in ("first_seen_at", "canonical_id"):
+                        row.pop(keep)
+                    rows.append(row)
+                    diff = _field_changes(before[ident], incoming[ident].to_record())
+                    history.append(_change(ident, source.id, fetch.id, now, "changed", diff))
+                session.execute(update(MeetingRow), rows)  # bulk UPDATE by primary key
+
+            for chunk in _chunks(removed):
+                last = {
+                    r.id: row_record(r, source.name)
+                    for r in session.execute(select(MEETINGS).where(MeetingRow.id.in_(chunk))).all()
+                }
+                session.execute(delete(MeetingRow).where(MeetingRow.id.in_(chunk)))
+                session.execute(update(MeetingRow).where(MeetingRow.canonical_id.in_(chunk)).values(canonical_id=None))
+                history.extend(
+                    _change(i, source.id, fetch.id, now, "removed", {"last": _jsonable(last[i])}) for i in chunk
+                )
+
+            for chunk in _chunks(history):
+                session.execute(insert(CHANGES), chunk)
+            self.store.mark_seen(session, source.id, now)
+            self._replace_problems(session, source.id, fetch.id, parsed.problems, now)
+
+            fetch.added, fetch.changed, fetch.removed = len(added), len(changed), len(removed)
+            fetch.quarantined, fetch.warnings = report.quarantined, report.warnings
+            fetch.finished_at = utcnow()
+            session.execute(
+                update(SourceRow)
+                .where(SourceRow.id == source.id)
+                .values(
+                    status="ok",
+                    status_reason="",
+                    status_changed_at=now if source.status != "ok" else source.status_changed_at,
+                    last_attempt_at=started,
+                    last_success_at=now,
+                    last_error="",
+                    etag=document.validators.etag,
+                    last_modified=document.validators.last_modified,
+                    content_hash=digest,
+                    meeting_count=len(incoming),
+                )
+            )
+            if added or changed or removed:
+                self.store.bump_version(session)
+        report.outcome = "applied"
+        report.added, report.changed, report.removed = len(added), len(changed), len(removed)
+        report.meetings = len(incoming)
+
+    @staticmethod
+    def _replace_problems(
+        session: Session, source_id: int, fetch_id: int, problems: list[Problem], now: datetime
+    ) -> None:
+        session.execute(delete(ProblemRow).where(ProblemRow.source_id == source_id))
+        rows = [
+            {
+                "source_id": source_id,
+                "fetch_id": fetch_id,
+                "record": p.record[:500],
+                "field": p.field[:100],
+                "reason": p.reason,
+                "severity": p.severity.value,
+                "excerpt": p.excerpt,
+                "at": now,
+            }
+            for p in problems
+        ]
+        for chunk in _chunks(rows):
+            session.execute(insert(PROBLEMS), chunk)
+
+    def _record_unchanged(self, source: SourceRow, started: datetime, document: Document, report: SyncReport) -> None:
+        now = utcnow()
+        with self.store.transaction() as session:
+            session.add(
+                FetchRow(
+                    source_id=source.id,
+                    started_at=started,
+                    finished_at=now,
+                    outcome="unchanged",
+                    requests=document.requests,
+                    bytes=len(document.body),
+                    content_hash=source.content_hash,
+                    message="",
+                )
+            )
+            values: dict[str, Any] = {"last_attempt_at": started, "last_success_at": now, "last_error": ""}
+            if source.status != "ok":
+                values.update(status="ok", status_reason="", status_changed_at=now)
+            if document.validators.etag or document.validators.last_modified:
+                values.update(etag=document.validators.etag, last_modified=document.validators.last_modified)
+            session.execute(update(SourceRow).where(SourceRow.id == source.id).values(**values))
+            self.store.mark_seen(session, source.id, now)
+
+    def _record_failure(self, source: SourceRow, started: datetime, report: SyncReport, status: str) -> None:
+        now = utcnow()
+        with self.store.transaction() as session:
+            session.add(
+                FetchRow(
+                    source_id=source.id,
+                    started_at=started,
+                    finished_at=now,
+                    outcome=report.outcome,
+                    requests=report.requests,
+                    bytes=report.bytes,
+                    quarantined=report.quarantined,
+                    warnings=report.warnings,
+                    message=report.message,
+                )
+            )
+            values: dict[str, Any] = {
+                "status": status,
+                "status_reason": report.message,
+                "last_attempt_at": started,
+                "last_error": report.message,
+            }
+            if source.status != status:
+                values["status_changed_at"] = now
+            session.execute(update(SourceRow).where(SourceRow.id == source.id).values(**values))
+        report.meetings = source.meeting_count
+
+
+def _digest(document: Document) -> str:
+    return hashlib.sha256(PARSER_VERSION.encode() + b"\0" + document.body).hexdigest()
+
+
+def _chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
+
+
+def _change(
+    meeting: str, source_id: int, fetch_id: int, at: datetime, action: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "meeting_id": meeting,
+        "source_id": source_id,
+        "fetch_id": fetch_id,
+        "at": at,
+        "action": action,
+        "changes": changes,
+    }
+
+
+_NOT_COMPARED = {
+    "source",
+    "id",
+    "source_id",
+    "content_hash",
+    "first_seen_at",
+    "last_seen_at",
+    "changed_at",
+    "canonical_id",
+}
+
+
+def _field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: [_jsonable(before.get(key)), value]
+        for key, value in after.items()
+        if key not in _NOT_COMPARED and _jsonable(before.get(key)) != value
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if k not in {"content_hash"}}
+    return value
+
+
+__all__ = ["PARSER_VERSION", "Severity", "SyncReport", "Syncer"]
