@@ -20,8 +20,13 @@ def vocabulary_command(
         typer.echo(vocabulary_markdown(), nl=False)
         return
     rows = [
-        {"name": f.name, "group": f.group.value, "en": f.label_en, "es": f.label_es,
-         "meeting_guide_code": STANDARD_CODE_FOR_FEATURE.get(f.name, "")}
+        {
+            "name": f.name,
+            "group": f.group.value,
+            "en": f.label_en,
+            "es": f.label_es,
+            "meeting_guide_code": STANDARD_CODE_FOR_FEATURE.get(f.name, ""),
+        }
         for f in FEATURES
     ]
     if as_json:

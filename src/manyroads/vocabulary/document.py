@@ -26,7 +26,7 @@ def vocabulary_markdown() -> str:
         "(BMLT formats). A code that no table knows is kept verbatim as a *source tag*.",
         "",
         f"`{MEDICATION_WELCOME_CODE}` is manyroads' own extension code for \"people on medication for opioid",
-        "use disorder are welcome\": no standard has one. We publish it as a Meeting Guide type and as a",
+        'use disorder are welcome": no standard has one. We publish it as a Meeting Guide type and as a',
         "BMLT format with an empty `world_id`, and read it back on input. Features with no Meeting Guide",
         "code go out under the retired `NS` code or under extension codes prefixed `X-`",
         f"({', '.join(sorted(c for c in EXTENSION_CODES.values() if c.startswith('X-')))}).",
