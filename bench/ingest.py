@@ -105,7 +105,7 @@ def main() -> None:
         f"{args.meetings:,} synthetic meetings in {args.files} local feed files ({size_mb:.0f} MB); "
         f"writing them took {generated:.1f} s (not counted).\n\n"
         + table(
-            ["step", "wall time", "meetings/s", "peak RSS", "target"],
+            ["step", "wall time", "meetings/s", "peak RSS (process + parse worker)", "target"],
             [
                 row("baseline: read + JSON-decode every file", baseline, "(floor)"),
                 row("full sync into an empty SQLite store", full, "<= 60 s, <= 1 GB"),

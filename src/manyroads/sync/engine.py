@@ -13,8 +13,11 @@ The rules that keep data safe:
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,11 +60,33 @@ class SyncReport:
 ProgressCallback = Callable[[str, str], None]  # (source name, stage)
 
 
+@dataclass(slots=True)
+class _Fetched:
+    """A source whose document was fetched and must now be parsed and applied."""
+
+    source: SourceRow
+    context: SourceContext
+    document: Document
+    digest: str
+    started: datetime
+    clock: float
+    report: SyncReport
+
+
+def parse_document(kind: str, body: bytes, context: SourceContext) -> ParseResult:
+    """Parse one document (a module-level function, so a worker process can run it)."""
+    return adapter_for(kind).parse(body, context)
+
+
 class Syncer:
-    def __init__(self, store: Store, fetcher: Fetcher, *, shrink_threshold: float = 0.5):
+    """Syncs sources. With `parse_workers=1`, a worker process parses the next source while
+    this process writes the previous one to the store, so both cores are busy."""
+
+    def __init__(self, store: Store, fetcher: Fetcher, *, shrink_threshold: float = 0.5, parse_workers: int = 1):
         self.store = store
         self.fetcher = fetcher
         self.shrink_threshold = shrink_threshold
+        self.parse_workers = parse_workers
 
     def sync(
         self,
@@ -72,16 +97,38 @@ class Syncer:
         progress: ProgressCallback | None = None,
     ) -> list[SyncReport]:
         sources = [s for s in self.store.sources(names) if s.enabled or names]
-        reports = []
-        for source in sources:
-            reports.append(self.sync_source(source, force=force, accept_shrink=accept_shrink, progress=progress))
-        if any(r.outcome == "applied" for r in reports):
+        reports: dict[str, SyncReport] = {}
+        pool = None
+        if self.parse_workers > 0 and len(sources) > 2:
+            pool = ProcessPoolExecutor(self.parse_workers, mp_context=multiprocessing.get_context("spawn"))
+        pending: deque[tuple[_Fetched, Future[ParseResult]]] = deque()
+        try:
+            for source in sources:
+                fetched = self._fetch(source, force=force, progress=progress)
+                if isinstance(fetched, SyncReport):
+                    reports[source.name] = fetched
+                    continue
+                if progress:
+                    progress(source.name, "parsing")
+                pending.append((fetched, self._submit(pool, fetched)))
+                # Keep one parse in flight while the previous document is written.
+                while len(pending) > (1 if pool else 0):
+                    done, parse = pending.popleft()
+                    reports[done.source.name] = self._finish(done, parse, accept_shrink, progress)
+            while pending:
+                done, parse = pending.popleft()
+                reports[done.source.name] = self._finish(done, parse, accept_shrink, progress)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        ordered = [reports[s.name] for s in sources]
+        if any(r.outcome == "applied" for r in ordered):
             if progress:
                 progress("", "linking duplicates")
             with self.store.transaction() as session:
                 if link_duplicates(session):
                     self.store.bump_version(session)
-        return reports
+        return ordered
 
     def sync_source(
         self,
@@ -91,6 +138,26 @@ class Syncer:
         accept_shrink: bool = False,
         progress: ProgressCallback | None = None,
     ) -> SyncReport:
+        """Sync one source, all in this process."""
+        fetched = self._fetch(source, force=force, progress=progress)
+        if isinstance(fetched, SyncReport):
+            return fetched
+        return self._finish(fetched, self._submit(None, fetched), accept_shrink, progress)
+
+    @staticmethod
+    def _submit(pool: ProcessPoolExecutor | None, fetched: _Fetched) -> Future[ParseResult]:
+        args = (fetched.source.kind, fetched.document.body, fetched.context)
+        if pool is not None:
+            return pool.submit(parse_document, *args)
+        future: Future[ParseResult] = Future()
+        try:
+            future.set_result(parse_document(*args))
+        except Exception as error:  # handed to _finish exactly as a worker's error would be
+            future.set_exception(error)
+        return future
+
+    def _fetch(self, source: SourceRow, *, force: bool, progress: ProgressCallback | None) -> _Fetched | SyncReport:
+        """Fetch a source; returns the final report if there is nothing to parse."""
         started = utcnow()
         clock = time.perf_counter()
         report = SyncReport(source.name, "failed")
@@ -109,21 +176,32 @@ class Syncer:
                 progress(source.name, "fetching")
             previous = None if force else Validators(source.etag, source.last_modified)
             document = adapter.fetch(context, self.fetcher, previous)
-            report.requests, report.bytes = document.requests, len(document.body)
-            digest = _digest(document)
-            if document.not_modified or (not force and digest == source.content_hash and source.status == "ok"):
-                report.outcome, report.meetings = "unchanged", source.meeting_count
-                self._record_unchanged(source, started, document, report)
-                return report
-            if progress:
-                progress(source.name, "parsing")
-            parsed = adapter.parse(document.body, context)
         except (FetchError, SourceFormatError, ValueError) as error:
             report.message = str(error)
             self._record_failure(source, started, report, "failed")
             report.seconds = time.perf_counter() - clock
             return report
+        report.requests, report.bytes = document.requests, len(document.body)
+        digest = _digest(document)
+        if document.not_modified or (not force and digest == source.content_hash and source.status == "ok"):
+            report.outcome, report.meetings = "unchanged", source.meeting_count
+            self._record_unchanged(source, started, document, report)
+            report.seconds = time.perf_counter() - clock
+            return report
+        return _Fetched(source, context, document, digest, started, clock, report)
 
+    def _finish(
+        self, fetched: _Fetched, parse: Future[ParseResult], accept_shrink: bool, progress: ProgressCallback | None
+    ) -> SyncReport:
+        """Check the parsed document and apply it (or record why not)."""
+        source, report, started = fetched.source, fetched.report, fetched.started
+        try:
+            parsed = parse.result()
+        except (SourceFormatError, ValueError) as error:
+            report.message = str(error)
+            self._record_failure(source, started, report, "failed")
+            report.seconds = time.perf_counter() - fetched.clock
+            return report
         report.quarantined = len(parsed.quarantined)
         report.warnings = len(parsed.problems) - report.quarantined
         new_count = len(parsed.meetings)
@@ -134,12 +212,12 @@ class Syncer:
                 "kept the stored meetings until an operator accepts the change (sync --accept-shrink)"
             )
             self._record_failure(source, started, report, "needs_review")
-            report.seconds = time.perf_counter() - clock
+            report.seconds = time.perf_counter() - fetched.clock
             return report
         if progress:
             progress(source.name, "applying")
-        self._apply(source, parsed, document, digest, started, report)
-        report.seconds = time.perf_counter() - clock
+        self._apply(source, parsed, fetched.document, fetched.digest, started, report)
+        report.seconds = time.perf_counter() - fetched.clock
         return report
 
     # -- writing -----------------------------------------------------------------------
