@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test install system-deps lint typecheck pytest bench clean format
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,7 +24,8 @@ demo: install
 ## make test: install, then lint, type-check and run the whole test suite
 test: install system-deps lint typecheck pytest
 
-# Debian packages the tests use for real: PostgreSQL (the store's second backend).
+# Debian packages the tests use for real: PostgreSQL (the store's second backend) and
+# chromium (driven by Playwright in the browser tests).
 # Installed only when missing and when we may (root with apt); otherwise those tests skip and say why.
 system-deps:
 	@./scripts/system-deps

@@ -29,7 +29,7 @@ def _child_sync(database: str) -> None:
 
     store = Store(database)
     started = time.perf_counter()
-    reports = Syncer(store, HttpFetcher(host_interval=0)).sync()
+    reports = Syncer(store, HttpFetcher(host_interval=0), parse_workers=1).sync()
     seconds = time.perf_counter() - started
     print(
         json.dumps(

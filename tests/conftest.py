@@ -183,3 +183,24 @@ def http_server() -> Iterator[LoopbackServer]:
     server = LoopbackServer()
     yield server
     server.close()
+
+
+# -- a synthetic world served by a real manyroads server --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """1,500 synthetic meetings (NA BMLT and AA Meeting Guide sources) served on loopback."""
+    from manyroads.demo import register_and_sync_plan
+    from manyroads.synthetic import WorldSpec, write_world
+    from tests.helpers import syncer
+    from tests.live import LiveServer
+
+    directory = tmp_path_factory.mktemp("served")
+    store = Store(f"sqlite:///{directory / 'manyroads.db'}")
+    world = write_world(directory / "world", WorldSpec(meetings=1500, files=6, seed=3, link_host="zoom.us"))
+    register_and_sync_plan(store, world)
+    syncer(store).sync()
+    store.close()
+    with LiveServer(directory) as server:
+        yield server

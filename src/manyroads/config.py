@@ -26,7 +26,9 @@ class Settings(BaseSettings):
         description="A sync that would leave fewer than this share of a source's meetings is refused.",
     )
     operator_email: str = Field(default="", description="Where problem reports go when a feed names no contact.")
-    public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in feeds and QR codes.")
+    public_url: str | None = Field(
+        default=None, description="Base URL used in links, feeds and QR codes (default: the URL requests arrive at)."
+    )
     tile_url: str = Field(default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     tile_attribution: str = "© OpenStreetMap contributors"
     secret_key: str | None = Field(

@@ -214,6 +214,7 @@ class WorldSpec:
     hybrid_share: float = 0.08
     bmlt_share: float = 0.45  # share of files that are NA BMLT servers
     zone_in_feed_share: float = 0.25  # real feeds mostly omit the zone
+    link_host: str = "video.example.org"  # never a real provider in the demo (tests may need one)
 
 
 def write_world(directory: Path, spec: WorldSpec) -> list[GeneratedSource]:
@@ -312,9 +313,9 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _link(rng: random.Random) -> str:
-    # Never a real provider: a random Zoom number could be somebody's actual meeting.
-    return f"https://video.example.org/j/{rng.randint(10**9, 10**10 - 1)}"
+def _link(rng: random.Random, host: str) -> str:
+    # The demo never uses a real provider: a random Zoom number could be somebody's actual meeting.
+    return f"https://{host}/j/{rng.randint(10**9, 10**10 - 1)}"
 
 
 def _meeting_guide_rows(maker: _MeetingMaker, count: int) -> Iterator[dict[str, Any]]:
@@ -355,7 +356,7 @@ def _meeting_guide_rows(maker: _MeetingMaker, count: int) -> Iterator[dict[str, 
                 approximate="yes",
                 latitude=city.latitude,
                 longitude=city.longitude,
-                conference_url=_link(maker.rng),
+                conference_url=_link(maker.rng, maker.spec.link_host),
             )
         else:
             row.update(
@@ -366,7 +367,7 @@ def _meeting_guide_rows(maker: _MeetingMaker, count: int) -> Iterator[dict[str, 
                 approximate="no",
             )
             if m["attendance"] == "hybrid":
-                row["conference_url"] = _link(maker.rng)
+                row["conference_url"] = _link(maker.rng, maker.spec.link_host)
         if m["closed_for_now"]:
             row["types"].append("TC")
         if m["zone_in_feed"]:
@@ -413,7 +414,7 @@ def _bmlt_document(maker: _MeetingMaker, count: int, label: str) -> dict[str, An
                 "location_postal_code_1": "",
                 "location_nation": city.country,
                 "comments": "",
-                "virtual_meeting_link": _link(maker.rng) if online else "",
+                "virtual_meeting_link": _link(maker.rng, maker.spec.link_host) if online else "",
                 "virtual_meeting_additional_info": "",
                 "phone_meeting_number": "",
             }

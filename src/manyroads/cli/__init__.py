@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from manyroads import __version__
-from manyroads.cli import demo, meetings, sources, sync, vocabulary
+from manyroads.cli import demo, meetings, serve, sources, sync, vocabulary
 from manyroads.cli.state import AppState
 from manyroads.config import Settings
 
@@ -58,6 +58,8 @@ app.command("history")(meetings.history_command)
 app.command("problems")(meetings.problems_command)
 app.command("demo")(demo.demo_command)
 app.command("vocabulary")(vocabulary.vocabulary_command)
+app.command("serve")(serve.serve_command)
+app.command("search")(serve.search_command)
 
 
 def main() -> None:

@@ -14,6 +14,9 @@ from rich.progress import (
 from rich.table import Table
 
 from manyroads.cli.state import AppState, console, fail, print_json, state
+from manyroads.index.holder import IndexHolder
+from manyroads.index.snapshot import snapshot_path
+from manyroads.medication.stance import stance_codes
 from manyroads.sync import HttpFetcher, Syncer, SyncReport
 
 
@@ -38,7 +41,7 @@ def run_sync(
         max_bytes=settings.max_document_bytes,
         allow_private=settings.allow_private_sources,
     )
-    syncer = Syncer(store, fetcher, shrink_threshold=settings.shrink_threshold)
+    syncer = Syncer(store, fetcher, shrink_threshold=settings.shrink_threshold, parse_workers=1)
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -58,8 +61,16 @@ def run_sync(
             progress.update(task, description=f"{source} {stage}" if source else stage)
 
         reports = syncer.sync(names or None, force=force, accept_shrink=accept_shrink, progress=on_progress)
-        progress.update(task, completed=total)
+        progress.update(task, completed=total, description="building the search index")
+        refresh_index(app_state)
     return reports
+
+
+def refresh_index(app_state: AppState) -> None:
+    """Save an index snapshot for the store's current data, so servers start fast."""
+    settings = app_state.settings
+    path = snapshot_path(settings.data_dir, settings.resolved_database_url)
+    IndexHolder(app_state.store, stance=stance_codes, snapshot_file=path).rebuild()
 
 
 def print_reports(reports: list[SyncReport]) -> None:

@@ -27,6 +27,7 @@ from manyroads.vocabulary.bmlt import (
 )
 from manyroads.vocabulary.codes import CodeKind
 from manyroads.vocabulary.languages import known_languages, normalise_language
+from manyroads.vocabulary.meeting_guide import STANDARD_TYPES
 
 BUNDLE_MARK = "manyroads_bmlt_harvest"
 DEFAULT_PAGE_SIZE = 2000
@@ -59,10 +60,13 @@ class BmltAdapter:
         data = decode_json(document, "the BMLT response")
         formats: list[Any] = []
         service_bodies: list[Any] = []
+        server_info: dict[str, Any] = {}
         if isinstance(data, dict) and data.get(BUNDLE_MARK):
             meetings = data.get("meetings")
             formats = data.get("formats") or []
             service_bodies = data.get("service_bodies") or []
+            info = data.get("server_info")
+            server_info = info if isinstance(info, dict) else {}
         elif isinstance(data, dict) and "meetings" in data:  # get_used_formats=1 shape
             meetings = data["meetings"]
             formats = data.get("formats") or []
@@ -76,14 +80,24 @@ class BmltAdapter:
         formats_path = context.option_path("formats")
         if formats_path is not None:
             formats = formats + _load_formats_file(formats_path)
-        return read_meetings(meetings, formats, service_bodies, context)
+        own_codes = str(server_info.get("server_software", "")).startswith("manyroads")
+        return read_meetings(meetings, formats, service_bodies, context, own_codes=own_codes)
 
 
 def read_meetings(
-    meetings: list[Any], formats: list[Any], service_bodies: list[Any], context: SourceContext
+    meetings: list[Any],
+    formats: list[Any],
+    service_bodies: list[Any],
+    context: SourceContext,
+    *,
+    own_codes: bool = False,
 ) -> ParseResult:
-    """Normalise GetSearchResults-shaped rows, given the server's formats and service bodies."""
-    return _Reader(context, FormatTable.build(formats), service_bodies).read(meetings)
+    """Normalise GetSearchResults-shaped rows, given the server's formats and service bodies.
+
+    `own_codes`: the server is a manyroads instance, whose formats without a NAWS world id use
+    our documented Meeting Guide codes as keys, so those keys have a known meaning.
+    """
+    return _Reader(context, FormatTable.build(formats), service_bodies, own_codes=own_codes).read(meetings)
 
 
 def server_list(document: bytes) -> list[tuple[str, str]]:
@@ -208,8 +222,11 @@ class FormatTable:
 
 
 class _Reader:
-    def __init__(self, context: SourceContext, formats: FormatTable, service_bodies: list[Any]):
+    def __init__(
+        self, context: SourceContext, formats: FormatTable, service_bodies: list[Any], *, own_codes: bool = False
+    ):
         self.context = context
+        self.own_codes = own_codes
         self.formats = formats
         self.result = ParseResult()
         self.bodies = {str(b.get("id")): b for b in service_bodies if isinstance(b, dict)}
@@ -367,6 +384,8 @@ class _Reader:
                 meaning = STOCK_FORMATS_WITHOUT_WORLD_ID.get((key, english_name)) or STOCK_FORMATS_WITHOUT_WORLD_ID.get(
                     (key, "")
                 )
+            if meaning is None and not world and self.own_codes and key in STANDARD_TYPES:
+                meaning = STANDARD_TYPES[key][1]
             if meaning is None:
                 tags.append(key)
             elif meaning.kind == CodeKind.FEATURE:

@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -80,9 +81,11 @@ def parse_document(kind: str, body: bytes, context: SourceContext) -> ParseResul
 
 class Syncer:
     """Syncs sources. With `parse_workers=1`, a worker process parses the next source while
-    this process writes the previous one to the store, so both cores are busy."""
+    this process writes the previous one to the store, so both cores are busy. The worker is
+    started with "spawn", so a script using it needs the usual `if __name__ == "__main__":`
+    guard; the `manyroads` command has one."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, *, shrink_threshold: float = 0.5, parse_workers: int = 1):
+    def __init__(self, store: Store, fetcher: Fetcher, *, shrink_threshold: float = 0.5, parse_workers: int = 0):
         self.store = store
         self.fetcher = fetcher
         self.shrink_threshold = shrink_threshold
@@ -196,7 +199,10 @@ class Syncer:
         """Check the parsed document and apply it (or record why not)."""
         source, report, started = fetched.source, fetched.report, fetched.started
         try:
-            parsed = parse.result()
+            try:
+                parsed = parse.result()
+            except BrokenProcessPool:  # the worker died (killed, out of memory): parse here instead
+                parsed = self._submit(None, fetched).result()
         except (SourceFormatError, ValueError) as error:
             report.message = str(error)
             self._record_failure(source, started, report, "failed")

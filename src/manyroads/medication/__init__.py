@@ -1,0 +1,1 @@
+"""Medication for opioid use disorder: welcoming signals for meetings, treatment locations, referrals."""

@@ -1,0 +1,106 @@
+"""Whether people on medication for opioid use disorder are known to be welcome at a meeting.
+
+Evidence, strongest first: (a) the fellowship's own charter; (b) our code in the meeting's
+feed (`MOUD`); (c) a statement the group gave the operator; (d) reports from attendees,
+moderated and aggregated. The default is "unknown". Nothing is ever inferred from a code
+that means something else (`MED` is meditation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from manyroads.fellowships import fellowship
+
+STANCE_CODES = {"unknown": 0, "welcoming": 1, "mixed": 2, "unwelcoming": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    kind: str  # charter | feed_code | group_statement | attendee_reports
+    stance: str
+    summary: str
+    as_of: str | None = None  # ISO date the evidence was last checked / given
+    sources: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StanceSummary:
+    stance: str
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "stance": self.stance,
+            "evidence": [
+                {"kind": e.kind, "stance": e.stance, "summary": e.summary, "as_of": e.as_of, "sources": list(e.sources)}
+                for e in self.evidence
+            ],
+        }
+
+
+def charter_evidence(fellowship_code: str, language: str = "en") -> Evidence | None:
+    entry = fellowship(fellowship_code)
+    position = entry.medication
+    if position.stance == "unknown" and not position.summary_en:
+        return None
+    stance = "welcoming" if position.stance == "welcoming" else "unknown"
+    return Evidence(
+        kind="charter",
+        stance=stance,
+        summary=position.summary(language),
+        as_of=position.checked.isoformat() if position.checked else None,
+        sources=tuple(s.model_dump(exclude_none=True) for s in position.sources),
+    )
+
+
+def code_evidence(record: Mapping[str, Any]) -> Evidence | None:
+    if "medication_welcome" not in record["features"]:
+        return None
+    updated = record.get("source_updated")
+    return Evidence(
+        kind="feed_code",
+        stance="welcoming",
+        summary=f"The listing from {record.get('source', 'its source')} marks this meeting as welcoming people "
+        "on medication.",
+        as_of=str(updated)[:10] if updated else None,
+    )
+
+
+def decide(evidence: Sequence[Evidence]) -> str:
+    """The stance shown: the strongest kind of evidence that says anything decides."""
+    order = ("group_statement", "feed_code", "charter", "attendee_reports")
+    for kind in order:
+        for item in evidence:
+            if item.kind == kind and item.stance != "unknown":
+                return item.stance
+    return "unknown"
+
+
+def summarise(record: Mapping[str, Any], language: str = "en", extra: Sequence[Evidence] = ()) -> StanceSummary:
+    evidence = [e for e in (charter_evidence(record["fellowship"], language), code_evidence(record)) if e]
+    evidence.extend(extra)
+    return StanceSummary(decide(evidence), tuple(evidence))
+
+
+def stance_codes(
+    ids: Sequence[str], fellowships: Sequence[str], features: Sequence[Sequence[str]]
+) -> npt.NDArray[np.int8]:
+    """The index's stance column from charter and feed code; statements and reports are added
+    by `manyroads.medication.reports`."""
+    charter: dict[str, int] = {}
+    codes = np.zeros(len(ids), np.int8)
+    for row, (code, names) in enumerate(zip(fellowships, features, strict=True)):
+        if "medication_welcome" in names:
+            codes[row] = STANCE_CODES["welcoming"]
+            continue
+        if code not in charter:
+            evidence = charter_evidence(code)
+            charter[code] = STANCE_CODES[evidence.stance] if evidence else 0
+        codes[row] = charter[code]
+    return codes
