@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 install: $(STAMP)
 
-## make demo: install, build the demo data set, sync it (and serve it, once the server exists)
+## make demo: install, build the demo data set, sync it, and serve it on http://127.0.0.1:8000/
 demo: install
 	$(BIN)/manyroads demo
+	$(BIN)/manyroads serve
 
 ## make test: install, then lint, type-check and run the whole test suite
 test: install system-deps lint typecheck pytest
@@ -42,6 +43,7 @@ pytest: install
 
 bench: install
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf $(VENV) manyroads-data .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -180,3 +181,16 @@ def test_meeting_guide_feed_is_valid_for_its_consumers(served: LiveServer) -> No
     assert get(served, "/feeds/meeting-guide.json", source="nope").status_code == 404
     na_only = orjson.loads(get(served, "/feeds/meeting-guide.json", fellowship="NA").content)
     assert na_only and {r["fellowship"] for r in na_only} == {"NA"}
+
+
+def test_index_snapshot_round_trip(served: LiveServer, tmp_path: Path) -> None:
+    from manyroads.index import snapshot
+
+    columns = served.context.index.current()
+    path = tmp_path / "index.pickle"
+    snapshot.save(path, columns)
+    loaded = snapshot.load(path, columns.version)
+    assert loaded is not None and loaded.ids == columns.ids
+    assert snapshot.load(path, columns.version + 1) is None, "a snapshot of older data is ignored"
+    path.write_bytes(b"manyroads-index\nsomething else\n1\n")
+    assert snapshot.load(path, 1) is None, "a snapshot from another layout is ignored"

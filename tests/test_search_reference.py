@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from manyroads.index.columns import EARTH_RADIUS_KM, MeetingColumns
+from manyroads.index.columns import MeetingColumns
 from manyroads.index.query import SearchQuery, search
+from manyroads.index.spatial import EARTH_RADIUS_KM
 from manyroads.index.timeplan import next_start_reference
 from manyroads.model import Attendance
 from manyroads.vocabulary.features import FEATURE_FAMILIES

@@ -6,8 +6,6 @@ import typer
 
 from manyroads.cli.state import console, state
 from manyroads.cli.sync import print_reports, run_sync
-from manyroads.demo import register_and_sync_plan, write_demo
-from manyroads.synthetic import WorldSpec
 
 
 def demo_command(
@@ -18,6 +16,9 @@ def demo_command(
 ) -> None:
     """Write realistic synthetic sources (several fellowships, cities, zones, online meetings and a
     few deliberate defects) into the data directory, register them and sync them."""
+    from manyroads.demo import register_and_sync_plan, write_demo
+    from manyroads.synthetic import WorldSpec
+
     app_state = state(ctx)
     directory = app_state.settings.data_dir / "demo"
     with console.status(f"Writing {meetings} synthetic meetings to {directory} ..."):

@@ -1,8 +1,8 @@
-"""`manyroads serve` and `manyroads search`."""
+"""`manyroads serve` and `manyroads search`. Heavy modules load inside the commands, so
+`manyroads --help` and the other commands stay quick."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any
 
@@ -10,41 +10,25 @@ import typer
 from rich.table import Table
 
 from manyroads.cli.state import console, fail, print_json, state
-from manyroads.medication.stance import stance_codes
-from manyroads.surfaces.context import AppContext
-from manyroads.surfaces.params import ApiError, build_query, parse_minutes, parse_point, parse_weekdays, split
-from manyroads.surfaces.service import run_search
 
 
 def serve_command(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Server processes (each keeps its own index)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes (forked; they share the index)."),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
 ) -> None:
     """Serve the finder, the API (/api/v1, docs at /docs) and the feeds (/feeds, /bmlt)."""
-    import uvicorn
+    from manyroads.surfaces.server import serve
 
     settings = state(ctx).settings
-    # Worker processes read their settings from the environment.
-    os.environ["MANYROADS_DATA_DIR"] = str(settings.data_dir.resolve())
-    if settings.database_url:
-        os.environ["MANYROADS_DATABASE_URL"] = settings.database_url
     shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
     console.print(
         f"manyroads is serving [bold]http://{shown}:{port}/[/] (API docs: http://{shown}:{port}/docs). "
         "Press Ctrl+C to stop."
     )
-    uvicorn.run(
-        "manyroads.surfaces.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        proxy_headers=True,
-    )
+    serve(settings, host=host, port=port, workers=workers, log_level=log_level)
 
 
 def search_command(
@@ -77,6 +61,11 @@ def search_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Search meetings from the command line, with the same query model as the API."""
+    from manyroads.medication.stance import stance_codes
+    from manyroads.surfaces.context import AppContext
+    from manyroads.surfaces.params import ApiError, build_query, parse_minutes, parse_point, parse_weekdays, split
+    from manyroads.surfaces.service import run_search
+
     app_state = state(ctx)
     context = AppContext.open(app_state.settings, stance=stance_codes)
     raw: dict[str, Any] = {

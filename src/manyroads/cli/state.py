@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import orjson
 import typer
 from rich.console import Console
 
 from manyroads.config import Settings
-from manyroads.store import Store
+
+if TYPE_CHECKING:
+    from manyroads.store import Store
 
 # Piped output gets a wide console so tables are not squeezed to 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -26,6 +28,8 @@ class AppState:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from manyroads.store import Store
+
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self._store = Store(self.settings.resolved_database_url)
         return self._store

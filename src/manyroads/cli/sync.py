@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.progress import (
     BarColumn,
@@ -14,10 +16,9 @@ from rich.progress import (
 from rich.table import Table
 
 from manyroads.cli.state import AppState, console, fail, print_json, state
-from manyroads.index.holder import IndexHolder
-from manyroads.index.snapshot import snapshot_path
-from manyroads.medication.stance import stance_codes
-from manyroads.sync import HttpFetcher, Syncer, SyncReport
+
+if TYPE_CHECKING:
+    from manyroads.sync import SyncReport
 
 
 def run_sync(
@@ -28,6 +29,8 @@ def run_sync(
     accept_shrink: bool = False,
     quiet: bool = False,
 ) -> list[SyncReport]:
+    from manyroads.sync import HttpFetcher, Syncer
+
     settings = app_state.settings
     store = app_state.store
     try:
@@ -68,6 +71,10 @@ def run_sync(
 
 def refresh_index(app_state: AppState) -> None:
     """Save an index snapshot for the store's current data, so servers start fast."""
+    from manyroads.index.holder import IndexHolder
+    from manyroads.index.snapshot import snapshot_path
+    from manyroads.medication.stance import stance_codes
+
     settings = app_state.settings
     path = snapshot_path(settings.data_dir, settings.resolved_database_url)
     IndexHolder(app_state.store, stance=stance_codes, snapshot_file=path).rebuild()

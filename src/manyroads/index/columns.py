@@ -7,16 +7,16 @@ out; the canonical one carries them). Rows are numbered 0..n-1; `ids[row]` is th
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import orjson
-from scipy.spatial import cKDTree
 from sqlalchemy import select
 
+from manyroads.index.spatial import CellGrid
 from manyroads.index.text import TextIndex
 from manyroads.index.timeplan import WEEK, ZonePlan
 from manyroads.model import Attendance, Status
@@ -24,7 +24,6 @@ from manyroads.store import Store
 from manyroads.store.tables import MeetingRow, SourceRow
 from manyroads.vocabulary.features import FEATURES
 
-EARTH_RADIUS_KM = 6371.0088
 LONG_MEETING = 4 * 3600  # longer meetings are few; time windows always consider them
 ATTENDANCE_CODES = {Attendance.IN_PERSON.value: 0, Attendance.ONLINE.value: 1, Attendance.HYBRID.value: 2}
 FEATURE_BITS = {feature.name: i for i, feature in enumerate(FEATURES)}
@@ -80,19 +79,6 @@ _COLUMNS = (
 )
 
 
-def bitset(positions: Iterable[int], words: int) -> Bits:
-    """A row of `words` uint64 words with the given bit positions set."""
-    row = np.zeros(words, np.uint64)
-    for position in positions:
-        row[position // 64] |= np.uint64(1) << np.uint64(position % 64)
-    return row
-
-
-def unit_vectors(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    phi, lam = np.radians(lat), np.radians(lon)
-    return np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
-
-
 def default_stance(
     ids: Sequence[str], fellowships: Sequence[str], features: Sequence[Sequence[str]]
 ) -> npt.NDArray[np.int8]:
@@ -126,7 +112,7 @@ class MeetingColumns:
     languages: list[str]
     stance: npt.NDArray[np.int8]
     point_rows: npt.NDArray[np.int64]  # rows with an exact point, in KD-tree order
-    tree: cKDTree | None
+    grid: CellGrid  # meetings with an exact place, for "near"
     text: TextIndex
     online_rows: npt.NDArray[np.int64]  # rows attended online (online or hybrid)
     # Approximate UTC position in the week (seconds after Monday 00:00 UTC) of each timed
@@ -224,7 +210,7 @@ class MeetingColumns:
 
         has_point = ~np.isnan(lat) & ~approximate & (attendance != ATTENDANCE_CODES["online"])
         point_rows = np.flatnonzero(has_point)
-        tree = cKDTree(unit_vectors(lat[point_rows], lon[point_rows])) if point_rows.size else None
+        grid = CellGrid.build(point_rows, lat, lon)
         text = TextIndex.build(
             {
                 "name": c["name"],
@@ -258,7 +244,7 @@ class MeetingColumns:
             languages=languages,
             stance=stance(ids, c["fellowship"], c["features"]) if n else np.zeros(0, np.int8),
             point_rows=point_rows,
-            tree=tree,
+            grid=grid,
             text=text,
             online_rows=np.flatnonzero(attendance != ATTENDANCE_CODES["in_person"]),
             approx_utc=approx_utc,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -20,12 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from manyroads.index.columns import (
     ATTENDANCE_CODES,
-    EARTH_RADIUS_KM,
     FEATURE_BITS,
     FEATURE_WORDS,
     LONG_MEETING,
     MeetingColumns,
-    unit_vectors,
 )
 from manyroads.index.timeplan import DAY, WEEK, ZonePlan, to_epoch
 from manyroads.model import Attendance
@@ -180,11 +177,16 @@ class _Candidates:
 def search(columns: MeetingColumns, query: SearchQuery) -> SearchResult:
     cursor = _Cursor.decode(query.cursor, query.fingerprint()) if query.cursor else None
     at = cursor.at if cursor else to_epoch(query.at or datetime.now(UTC))
-    found = _candidates(columns, query)
+    wants_now = query.in_progress or query.starting_within is not None
+    broad = query.near is None and query.bbox is None and not query.text
+    if wants_now and broad:  # "online now" across the world: start from the time window itself
+        found = _Candidates(_window_rows(columns, query, at, _slack(columns, at)))
+    else:
+        found = _candidates(columns, query)
     found.keep(_attribute_mask(columns, query, found.rows))
-    if query.in_progress or query.starting_within is not None:
-        slack = _slack(columns, at)
-        found.keep(_may_be_now(columns, query, found.rows, at, slack))
+    if wants_now:
+        if not broad:
+            found.keep(_may_be_now(columns, query, found.rows, at, _slack(columns, at)))
         _exact_times(columns, found, at, running=True)
         assert found.next_start is not None and found.running is not None
         now = np.zeros(found.rows.shape, bool)
@@ -258,6 +260,41 @@ def _may_be_now(columns: MeetingColumns, query: SearchQuery, rows: Rows, at: int
     return keep & timed
 
 
+def _window_rows(columns: MeetingColumns, query: SearchQuery, at: int, slack: int) -> Rows:
+    """Timed rows that may be running at `at` or starting within the window, found by binary
+    search in the rows sorted by approximate UTC position (the same superset `_may_be_now` keeps)."""
+    at_week = (at + 3 * DAY) % WEEK
+    spans: list[tuple[int, int]] = []  # seconds ahead of `at`, inclusive
+    if query.starting_within is not None:
+        spans += [(0, query.starting_within * 60 + slack), (WEEK - slack, WEEK - 1)]
+    if query.in_progress:
+        spans += [(WEEK - LONG_MEETING - slack, WEEK - 1), (0, slack)]
+    merged: list[list[int]] = []
+    for low, high in sorted(spans):  # overlapping spans would repeat rows
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    sorted_positions = columns.approx_sorted
+    pieces = []
+    for low, high in merged:
+        if high - low >= WEEK - 1:
+            return columns.approx_order
+        start, end = (at_week + low) % WEEK, (at_week + high) % WEEK
+        bounds = [(start, end)] if start <= end else [(start, WEEK - 1), (0, end)]
+        for a, b in bounds:
+            first = np.searchsorted(sorted_positions, a, side="left")
+            last = np.searchsorted(sorted_positions, b, side="right")
+            pieces.append(columns.approx_order[first:last])
+    if query.in_progress and columns.long_rows.size:  # long meetings, unless already in a piece
+        ahead = (columns.approx_utc[columns.long_rows] - at_week) % WEEK
+        covered = np.zeros(ahead.shape, bool)
+        for low, high in merged:
+            covered |= (ahead >= low) & (ahead <= high)
+        pieces.append(columns.long_rows[~covered])
+    return np.concatenate(pieces) if pieces else np.empty(0, np.int64)
+
+
 def _exact_times(columns: MeetingColumns, found: _Candidates, at: int, *, running: bool = False) -> None:
     rows = found.rows
     timed = columns.scheduled[rows] & (columns.zone_idx[rows] >= 0)
@@ -306,16 +343,19 @@ def _page_by_start(
     elif after is not None:
         eligible[:] = False  # the cursor is already among the meetings with no next start
     candidates = np.flatnonzero(eligible)
+    page = np.empty(0, np.int64)  # positions in `rows`
+    starts = np.empty(0, np.int64)
+    more_timed = False
     if candidates.size:
         take = min(limit, candidates.size)
         bound = np.partition(upper[candidates], take - 1)[take - 1]
         while True:
             chosen = candidates[lower[candidates] <= bound]
-            subset = _Candidates(rows[chosen])
-            _exact_times(columns, subset, at)
-            assert subset.next_start is not None
-            keys = subset.next_start.astype(np.float64)
-            later = after.after(keys, subset.rows) if after is not None else np.ones(keys.shape, bool)
+            computed = _Candidates(rows[chosen])
+            _exact_times(columns, computed, at)
+            assert computed.next_start is not None
+            keys = computed.next_start.astype(np.float64)
+            later = after.after(keys, computed.rows) if after is not None else np.ones(keys.shape, bool)
             if chosen.size == candidates.size:
                 break
             if later.sum() >= limit:
@@ -327,40 +367,24 @@ def _page_by_start(
                 bound = kth
             else:
                 bound = bound * 2 + slack
-        subset.keep(later)
-        keys = keys[later]
-        order = np.lexsort((subset.rows, keys))[:limit]
+        order = np.lexsort((computed.rows[later], keys[later]))[:limit]
+        page = chosen[later][order]
+        starts = computed.next_start[later][order]
         more_timed = int(later.sum()) > limit or chosen.size < candidates.size
-        subset.keep(order)
-    else:
-        subset, more_timed = _Candidates(np.empty(0, np.int64), next_start=np.empty(0, np.int64)), False
-    if subset.rows.size < limit:  # then the meetings with no next start, in id order
-        untimed = rows[~timed]
+    more = more_timed or bool((~timed).any())
+    if page.size < limit:  # then the meetings with no next start, in id order
+        untimed = np.flatnonzero(~timed)
         if after is not None and after.key >= _FAR_KEY and after.row is not None:
-            untimed = untimed[untimed > after.row]
-        untimed = np.sort(untimed)
-        room = limit - subset.rows.size
-        extra = untimed[:room]
-        starts = subset.next_start if subset.next_start is not None else np.empty(0, np.int64)
-        subset = _Candidates(
-            np.concatenate((subset.rows, extra)),
-            next_start=np.concatenate((starts, np.full(extra.shape, _FAR, np.int64))),
-        )
-        return _with_place(found, subset), untimed.size > room
-    return _with_place(found, subset), more_timed or bool((~timed).any())
-
-
-def _with_place(found: _Candidates, page: _Candidates) -> _Candidates:
-    """Carry distance and relevance over from the full candidate set to a page of it."""
-    if found.distance is None and found.score is None:
-        return page
-    position = {int(r): i for i, r in enumerate(found.rows)}
-    index = np.array([position[int(r)] for r in page.rows], np.int64)
-    if found.distance is not None:
-        page.distance = found.distance[index]
-    if found.score is not None:
-        page.score = found.score[index]
-    return page
+            untimed = untimed[rows[untimed] > after.row]
+        untimed = untimed[np.argsort(rows[untimed], kind="stable")]
+        room = limit - page.size
+        page = np.concatenate((page, untimed[:room]))
+        starts = np.concatenate((starts, np.full(min(room, untimed.size), _FAR, np.int64)))
+        more = untimed.size > room
+    result = _Candidates(rows[page], next_start=starts)
+    result.distance = found.distance[page] if found.distance is not None else None
+    result.score = found.score[page] if found.score is not None else None
+    return result, more
 
 
 def _page_by_key(
@@ -398,19 +422,11 @@ def _hit(columns: MeetingColumns, found: _Candidates, i: int) -> Hit:
 
 
 def _candidates(columns: MeetingColumns, query: SearchQuery) -> _Candidates:
-    """The first cut, from the most selective structure: the spatial tree, then the text index."""
+    """The first cut, from the most selective structure: the spatial grid, then the text index."""
     found: _Candidates | None = None
     if query.near is not None:
-        radius = query.radius_km or 25.0
-        rows = np.empty(0, np.int64)
-        if columns.tree is not None:
-            chord = 2 * math.sin(min(radius / EARTH_RADIUS_KM, math.pi) / 2)
-            centre = unit_vectors(np.array([query.near[0]]), np.array([query.near[1]]))[0]
-            hits = np.asarray(columns.tree.query_ball_point(centre, chord, return_sorted=False), np.int64)
-            rows = columns.point_rows[hits]
-        distance = _haversine(columns, rows, *query.near)
+        rows, distance = columns.grid.within(query.near[0], query.near[1], query.radius_km or 25.0)
         found = _Candidates(rows, distance=distance)
-        found.keep(distance <= radius)
     elif query.bbox is not None:
         south, west, north, east = query.bbox
         lat, lon = columns.latitude[columns.point_rows], columns.longitude[columns.point_rows]
@@ -430,15 +446,6 @@ def _candidates(columns: MeetingColumns, query: SearchQuery) -> _Candidates:
         online_only = query.attendance is not None and Attendance.IN_PERSON not in query.attendance
         found = _Candidates(columns.online_rows if online_only else np.arange(columns.size, dtype=np.int64))
     return found
-
-
-def _haversine(columns: MeetingColumns, rows: Rows, lat: float, lon: float) -> npt.NDArray[np.float64]:
-    phi1, phi2 = math.radians(lat), np.radians(columns.latitude[rows])
-    dphi = phi2 - phi1
-    dlam = np.radians(columns.longitude[rows] - lon)
-    a = np.sin(dphi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
-    result: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-    return result
 
 
 def _attribute_mask(columns: MeetingColumns, query: SearchQuery, rows: Rows) -> npt.NDArray[np.bool_]:

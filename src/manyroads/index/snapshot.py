@@ -8,6 +8,7 @@ the database, and is never read from anywhere else.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -20,6 +21,10 @@ from manyroads.index.columns import MeetingColumns
 
 log = logging.getLogger(__name__)
 _MAGIC = b"manyroads-index\n"
+# The index's layout: a snapshot written by code with other fields is never loaded.
+LAYOUT = hashlib.blake2b(
+    ",".join(f"{f.name}:{f.type}" for f in dataclasses.fields(MeetingColumns)).encode(), digest_size=6
+).hexdigest()
 
 
 def snapshot_path(directory: Path, database_url: str) -> Path:
@@ -29,7 +34,7 @@ def snapshot_path(directory: Path, database_url: str) -> Path:
 
 def save(path: Path, columns: MeetingColumns) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = _MAGIC + f"{__version__}\n{columns.version}\n".encode()
+    header = _MAGIC + f"{__version__}+{LAYOUT}\n{columns.version}\n".encode()
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".index-", delete=False) as handle:
         handle.write(header)
         pickle.dump(columns, handle, protocol=5)
@@ -42,7 +47,7 @@ def load(path: Path, version: int) -> MeetingColumns | None:
         with path.open("rb") as handle:
             if handle.readline() != _MAGIC:
                 return None
-            if handle.readline().decode().strip() != __version__:
+            if handle.readline().decode().strip() != f"{__version__}+{LAYOUT}":
                 return None
             if int(handle.readline().decode().strip() or -1) != version:
                 return None

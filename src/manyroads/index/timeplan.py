@@ -127,6 +127,7 @@ class ZonePlan:
         self.zones = zones
         self.zone_index = {zone: i for i, zone in enumerate(zones)}
         self._eras: dict[int, Era] = {}
+        self._spreads: dict[tuple[int, bytes], int] = {}
 
     def era_for(self, instants: IntArray) -> Era:
         first = datetime.fromtimestamp(int(instants.min()) if instants.size else 0, UTC).year
@@ -191,8 +192,12 @@ class ZonePlan:
         if not self.zones:
             return 0
         era = self.era_for(np.array([instant], np.int64))
-        spread = np.abs(era.offset - reference[None, :]).max()
-        return int(spread)
+        key = (era.start, reference.tobytes())
+        spread = self._spreads.get(key)
+        if spread is None:
+            spread = int(np.abs(era.offset - reference[None, :]).max())
+            self._spreads[key] = spread
+        return spread
 
     def local_week_second(self, zone: str, instants: IntArray) -> IntArray:
         """Seconds after Monday 00:00 local time in `zone` at each instant (for a viewer's zone)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ class StanceSummary:
         }
 
 
+@cache
 def charter_evidence(fellowship_code: str, language: str = "en") -> Evidence | None:
     entry = fellowship(fellowship_code)
     position = entry.medication

@@ -7,12 +7,22 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+import orjson
+from sqlalchemy import JSON, Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from manyroads.model import Meeting, meeting_id, record_hash
 from manyroads.store.db import make_engine, upgrade
-from manyroads.store.tables import MEETINGS, ChangeRow, FetchRow, MeetingRow, MetaRow, ProblemRow, SourceRow
+from manyroads.store.tables import (
+    MEETINGS,
+    ChangeRow,
+    FetchRow,
+    MeetingRow,
+    MetaRow,
+    ProblemRow,
+    SourceRow,
+    UTCDateTime,
+)
 
 VERSION_KEY = "data_version"
 
@@ -20,6 +30,11 @@ VERSION_KEY = "data_version"
 _RECORD_TO_COLUMN = {"group": "group_name"}
 _COLUMN_TO_RECORD = {v: k for k, v in _RECORD_TO_COLUMN.items()}
 MEETING_COLUMNS = [c.name for c in MeetingRow.__table__.columns]
+_RECORD_KEYS = [_COLUMN_TO_RECORD.get(c, c) for c in MEETING_COLUMNS]
+_SELECT_LIST = ", ".join(f'"{c}"' for c in MEETING_COLUMNS)
+_SOURCE_POSITION = MEETING_COLUMNS.index("source_id")
+_JSON_KEYS = [c.name for c in MeetingRow.__table__.columns if isinstance(c.type, JSON)]
+_TIME_KEYS = [c.name for c in MeetingRow.__table__.columns if isinstance(c.type, UTCDateTime)]
 
 
 def utcnow() -> datetime:
@@ -62,6 +77,7 @@ class Store:
         if migrate:
             upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._source_names: dict[int, str] | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -120,7 +136,8 @@ class Store:
             )
             session.add(row)
             session.flush()
-            return row
+        self._source_names = None
+        return row
 
     def sources(self, names: Sequence[str] | None = None) -> list[SourceRow]:
         with self.session() as session:
@@ -159,17 +176,24 @@ class Store:
             )
             session.delete(source)
             self.bump_version(session)
-            return count
+        self._source_names = None
+        return count
 
     # -- meetings --------------------------------------------------------------------
-    def source_names(self) -> dict[int, str]:
-        with self.session() as session:
-            return dict(session.execute(select(SourceRow.id, SourceRow.name)).all())
+    def source_names(self, *, fresh: bool = False) -> dict[int, str]:
+        """Source id -> name. Cached: sources are few and a name never changes; an id the
+        cache does not know (a source added by another process) refreshes it."""
+        if fresh or self._source_names is None:
+            with self.session() as session:
+                self._source_names = dict(session.execute(select(SourceRow.id, SourceRow.name)).all())
+        return self._source_names
 
     def meeting_records(
         self, ids: Sequence[str] | None = None, *, source: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """Stored meetings as records (plus store columns: id, canonical_id, first_seen_at...)."""
+        if ids is not None and not ids:
+            return []
         names = self.source_names()
         query = select(MEETINGS)
         if ids is not None:
@@ -184,7 +208,44 @@ class Store:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
+        if any(row.source_id not in names for row in rows):
+            names = self.source_names(fresh=True)
         return [row_record(row, names.get(row.source_id, "?")) for row in rows]
+
+    def meeting_records_by_id(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Records for a page of ids, read through the driver directly.
+
+        The hot path of every search: SQLAlchemy's per-value processing costs more than the
+        query itself for a page of rows, and every column's type is known here.
+        """
+        if not ids:
+            return {}
+        marker = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        sql = f"SELECT {_SELECT_LIST} FROM meetings WHERE id IN ({', '.join([marker] * len(ids))})"
+        with self.engine.connect() as connection:
+            rows = connection.exec_driver_sql(sql, tuple(ids)).fetchall()
+        names = self.source_names()
+        if any(row[_SOURCE_POSITION] not in names for row in rows):
+            names = self.source_names(fresh=True)
+        records = {}
+        for row in rows:
+            record = dict(zip(_RECORD_KEYS, row, strict=True))
+            for key in _JSON_KEYS:
+                value = record[key]
+                if isinstance(value, (str, bytes)):
+                    record[key] = orjson.loads(value)
+            for key in _TIME_KEYS:
+                value = record[key]
+                if isinstance(value, str):
+                    value = datetime.fromisoformat(value)
+                if isinstance(value, datetime):
+                    record[key] = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            record["location_approximate"] = bool(record["location_approximate"])
+            record["source"] = names.get(record["source_id"], "?")
+            updated = record["source_updated"]
+            record["source_updated"] = updated.isoformat() if isinstance(updated, datetime) else updated
+            records[record["id"]] = record
+        return records
 
     def meeting_record(self, ident: str) -> dict[str, Any] | None:
         found = self.meeting_records([ident])

@@ -3,59 +3,62 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import ORJSONResponse, Response
+from fastapi.responses import Response
+from pydantic import Field
 
 from manyroads import __version__
 from manyroads.fellowships import registry
-from manyroads.geo import Place
-from manyroads.index.query import SearchQuery
 from manyroads.index.timeplan import next_start_reference
 from manyroads.sources.normalise import slugify
 from manyroads.sources.timezones import canonical_zone
 from manyroads.surfaces.context import AppContext, get_context
 from manyroads.surfaces.feeds.calendar import NotSchedulable, calendar
-from manyroads.surfaces.params import ApiError, search_parameters
+from manyroads.surfaces.params import ApiError, SearchParams, openapi_parameters, query_from_params, read_params
 from manyroads.surfaces.present import instant, local_view, meeting_summary
+from manyroads.surfaces.responses import JSONResponse
 from manyroads.surfaces.service import run_search, stance_for
 from manyroads.vocabulary.features import FEATURES
 from manyroads.vocabulary.meeting_guide import STANDARD_CODE_FOR_FEATURE
 
-router = APIRouter(prefix="/api/v1", default_response_class=ORJSONResponse)
+router = APIRouter(prefix="/api/v1", default_response_class=JSONResponse)
 Context = Annotated[AppContext, Depends(get_context)]
 
 
 @router.get("/ping", tags=["service"], summary="A no-op: the floor for measuring the server itself")
-def ping() -> dict[str, bool]:
+async def ping() -> dict[str, bool]:
     return {"ok": True}
 
 
 @router.get("/status", tags=["service"], summary="Version, meetings indexed, data version")
-def status(context: Context) -> dict[str, Any]:
+async def status(context: Context) -> dict[str, Any]:
     columns = context.index.current()
     return {"version": __version__, "meetings_indexed": columns.size, "data_version": columns.version}
 
 
-@router.get("/meetings", tags=["meetings"], summary="Search meetings")
-def search_meetings(
-    request: Request,
-    context: Context,
-    found: Annotated[tuple[SearchQuery, Place | None], Depends(search_parameters)],
-    lang: Annotated[str, Query(pattern="^(en|es)$")] = "en",
-) -> dict[str, Any]:
+class SearchAndLanguage(SearchParams):
+    lang: Literal["en", "es"] = Field("en", description="language of labels and stance summaries")
+
+
+@router.get(
+    "/meetings", tags=["meetings"], summary="Search meetings", openapi_extra=openapi_parameters(SearchAndLanguage)
+)
+async def search_meetings(request: Request) -> dict[str, Any]:
     """Near a place (or in a box), in a time window or starting soon or in progress, by
     attendance, fellowship, features, language, medication stance and text. Results carry
     the distance, the next start as an instant, the meeting's own local time and zone, and
     the viewer's local time when `tz` is given. `at` makes answers reproducible."""
-    query, place = found
-    page = run_search(context, query, place, lang)
+    context: AppContext = request.app.state.context
+    params = read_params(request, SearchAndLanguage)
+    query, place = query_from_params(context, params)
+    page = run_search(context, query, place, params.lang)
     next_url = None
     if page.result.next_cursor:
-        params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-        next_url = f"{context.base_url}/api/v1/meetings?{urlencode([*params, ('cursor', page.result.next_cursor)])}"
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+        next_url = f"{context.base_url}/api/v1/meetings?{urlencode([*kept, ('cursor', page.result.next_cursor)])}"
     return {
         "at": instant(page.result.at),
         "place": {
@@ -75,7 +78,7 @@ def search_meetings(
 
 
 @router.get("/meetings/{ident:path}", tags=["meetings"], summary="One meeting (or its .ics calendar)")
-def meeting(
+async def meeting(
     ident: str,
     context: Context,
     tz: Annotated[str | None, Query(description="the viewer's IANA zone")] = None,
@@ -144,7 +147,9 @@ def _filename(name: str) -> str:
 
 
 @router.get("/fellowships", tags=["catalog"], summary="Fellowships and their published stance on medication")
-def fellowships(context: Context, lang: Annotated[str, Query(pattern="^(en|es)$")] = "en") -> list[dict[str, Any]]:
+async def fellowships(
+    context: Context, lang: Annotated[str, Query(pattern="^(en|es)$")] = "en"
+) -> list[dict[str, Any]]:
     columns = context.index.current()
     counts: dict[str, int] = {}
     for position, code in enumerate(columns.fellowships):
@@ -184,7 +189,7 @@ def fellowships(context: Context, lang: Annotated[str, Query(pattern="^(en|es)$"
 
 
 @router.get("/features", tags=["catalog"], summary="The feature vocabulary")
-def features(lang: Annotated[str, Query(pattern="^(en|es)$")] = "en") -> list[dict[str, Any]]:
+async def features(lang: Annotated[str, Query(pattern="^(en|es)$")] = "en") -> list[dict[str, Any]]:
     return [
         {
             "name": f.name,
@@ -197,7 +202,7 @@ def features(lang: Annotated[str, Query(pattern="^(en|es)$")] = "en") -> list[di
 
 
 @router.get("/sources", tags=["catalog"], summary="Sources and their health")
-def sources(context: Context) -> list[dict[str, Any]]:
+async def sources(context: Context) -> list[dict[str, Any]]:
     return [
         {
             "name": s.name,
@@ -215,7 +220,7 @@ def sources(context: Context) -> list[dict[str, Any]]:
 
 
 @router.get("/places", tags=["catalog"], summary="Look up a place (ZIP code, 'Town, State', city)")
-def places(context: Context, q: Annotated[str, Query(min_length=1, max_length=200)]) -> list[dict[str, Any]]:
+async def places(context: Context, q: Annotated[str, Query(min_length=1, max_length=200)]) -> list[dict[str, Any]]:
     return [
         {"name": p.name, "latitude": p.latitude, "longitude": p.longitude, "timezone": p.timezone, "kind": p.kind}
         for p in context.geocoder.lookup(q, limit=5)

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,30 +24,35 @@ from manyroads.surfaces import api, feeds
 from manyroads.surfaces.context import AppContext, request_base
 from manyroads.surfaces.feeds import bmlt
 from manyroads.surfaces.params import ApiError
+from manyroads.surfaces.responses import JSONResponse
 
 log = logging.getLogger(__name__)
 _OPEN_PREFIXES = ("/api/", "/feeds/", "/bmlt/")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:
+    """The application. Given an opened `context` (index loaded), start-up is instant: the
+    pre-fork server passes one so that every worker shares it."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        context = AppContext.open(settings, stance=stance_codes)
-        context.index.rebuild()  # serve only once the index exists
+        opened = context
+        if opened is None:
+            opened = AppContext.open(settings, stance=stance_codes)
+            opened.index.rebuild()  # serve only once the index exists
         # The gazetteer takes a couple of seconds to load; do it off the request path.
         threading.Thread(target=gazetteer, name="gazetteer-warmup", daemon=True).start()
-        app.state.context = context
+        app.state.context = opened
         yield
-        context.store.close()
+        opened.store.close()
 
     app = FastAPI(
         title="manyroads",
         version=__version__,
         summary="Recovery meetings from every fellowship, with medication for opioid use disorder.",
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
+        default_response_class=JSONResponse,
         openapi_url="/openapi.json",
     )
     app.include_router(api.router)
@@ -95,7 +100,7 @@ def _base_url(scope: Scope) -> str:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError) -> Response:
-        return ORJSONResponse(error.body(), status_code=error.status)
+        return JSONResponse(error.body(), status_code=error.status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> Response:
@@ -105,4 +110,4 @@ def _install_error_handlers(app: FastAPI) -> None:
             details.append({"field": ".".join(location) or "request", "message": item.get("msg", "invalid")})
         first = details[0] if details else {"field": "request", "message": "invalid request"}
         body = ApiError(400, f"{first['field']}: {first['message']}", first["field"], details).body()
-        return ORJSONResponse(body, status_code=400)
+        return JSONResponse(body, status_code=400)

@@ -41,7 +41,7 @@ class AppContext:
 request_base: ContextVar[str] = ContextVar("request_base", default="http://127.0.0.1:8000")
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     context = request.app.state.context
     assert isinstance(context, AppContext)
     return context

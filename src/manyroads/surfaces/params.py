@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any, Literal, TypeVar
 
-from fastapi import Depends, Query, Request
-from pydantic import ValidationError
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from manyroads.geo import Place
 from manyroads.index.query import MAX_LIMIT, QueryError, SearchQuery
 from manyroads.sources.normalise import parse_clock, weekday_from_name
-from manyroads.surfaces.context import AppContext, get_context
+from manyroads.surfaces.context import AppContext
 
 KM_PER_MILE = 1.609344
+P = TypeVar("P", bound=BaseModel)
 MAX_EXPORT = 10_000
 
 
@@ -119,77 +120,138 @@ def build_query(context: AppContext, raw: dict[str, Any]) -> tuple[SearchQuery, 
         raise ApiError(400, error.message, error.field) from None
 
 
-def search_parameters(
-    request: Request,
-    context: Annotated[AppContext, Depends(get_context)],
-    near: Annotated[str | None, Query(description="latitude,longitude", examples=["40.7484,-73.9967"])] = None,
-    place: Annotated[str | None, Query(max_length=200, description="a ZIP code or 'Town, State'")] = None,
-    radius_km: Annotated[float | None, Query(gt=0, description="at most 1000")] = None,
-    radius_mi: Annotated[float | None, Query(gt=0, description="at most 620")] = None,
-    bbox: Annotated[str | None, Query(description="south,west,north,east")] = None,
-    at: Annotated[datetime | None, Query(description="treat this instant as now (ISO 8601 with offset)")] = None,
-    tz: Annotated[str | None, Query(description="the viewer's IANA time zone")] = None,
-    weekday: Annotated[list[str] | None, Query(description="0-6 (Monday = 0) or day names")] = None,
-    time_from: Annotated[str | None, Query(description="HH:MM, inclusive")] = None,
-    time_to: Annotated[str | None, Query(description="HH:MM, exclusive")] = None,
-    time_basis: Annotated[str, Query(pattern="^(meeting|viewer)$")] = "meeting",
-    starting_within: Annotated[int | None, Query(ge=0, le=10080, description="minutes")] = None,
-    in_progress: bool = False,
-    attendance: Annotated[list[str] | None, Query(description="in_person, online, hybrid")] = None,
-    fellowship: Annotated[list[str] | None, Query(description="fellowship codes, e.g. NA, AA")] = None,
-    feature: Annotated[list[str] | None, Query(description="all of these features")] = None,
-    any_feature: Annotated[list[str] | None, Query(description="at least one of these features")] = None,
-    language: Annotated[list[str] | None, Query(description="ISO 639 codes, e.g. es")] = None,
-    medication: Annotated[list[str] | None, Query(description="welcoming, mixed, unwelcoming, unknown")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="words in the name, group or place")] = None,
-    source: Annotated[list[str] | None, Query(description="source names")] = None,
-    include_closed: bool = False,
-    sort: Annotated[str, Query(pattern="^(next_start|distance|relevance)$")] = "next_start",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
-    cursor: Annotated[str | None, Query(max_length=1000)] = None,
-) -> tuple[SearchQuery, Place | None]:
-    """The search parameters every search endpoint accepts."""
+class SearchParams(BaseModel):
+    """The query string every search accepts (API, feeds, finder). One model, validated once."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    near: str | None = Field(None, description="latitude,longitude", examples=["40.7484,-73.9967"])
+    place: str | None = Field(None, max_length=200, description="a ZIP code or 'Town, State'")
+    radius_km: float | None = Field(None, gt=0, description="at most 1000")
+    radius_mi: float | None = Field(None, gt=0, description="at most 620")
+    bbox: str | None = Field(None, description="south,west,north,east")
+    at: datetime | None = Field(None, description="treat this instant as now (ISO 8601 with offset)")
+    tz: str | None = Field(None, max_length=64, description="the viewer's IANA time zone")
+    weekday: list[str] = Field([], description="0-6 (Monday = 0) or day names")
+    time_from: str | None = Field(None, max_length=8, description="HH:MM, inclusive")
+    time_to: str | None = Field(None, max_length=8, description="HH:MM, exclusive")
+    time_basis: Literal["meeting", "viewer"] = "meeting"
+    starting_within: int | None = Field(None, ge=0, le=10080, description="minutes")
+    in_progress: bool = False
+    attendance: list[str] = Field([], description="in_person, online, hybrid")
+    fellowship: list[str] = Field([], description="fellowship codes, e.g. NA, AA")
+    feature: list[str] = Field([], description="all of these features")
+    any_feature: list[str] = Field([], description="at least one of these features")
+    language: list[str] = Field([], description="ISO 639 codes, e.g. es")
+    medication: list[str] = Field([], description="welcoming, mixed, unwelcoming, unknown")
+    q: str | None = Field(None, max_length=200, description="words in the name, group or place")
+    source: list[str] = Field([], description="source names")
+    include_closed: bool = False
+    sort: Literal["next_start", "distance", "relevance"] = "next_start"
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(None, max_length=1000)
+
+
+class ExportParams(SearchParams):
+    export_limit: int = Field(1000, ge=1, le=MAX_EXPORT, description="how many meetings to export")
+
+
+def query_from_params(context: AppContext, params: SearchParams) -> tuple[SearchQuery, Place | None]:
     box = None
-    if bbox:
+    if params.bbox:
         try:
-            south, west, north, east = (float(v) for v in bbox.split(","))
+            south, west, north, east = (float(v) for v in params.bbox.split(","))
         except ValueError:
-            raise ApiError(400, f"{bbox!r} is not 'south,west,north,east'", "bbox") from None
+            raise ApiError(400, f"{params.bbox!r} is not 'south,west,north,east'", "bbox") from None
         box = (south, west, north, east)
     raw: dict[str, Any] = {
-        "near": parse_point(near, "near"),
-        "place": place,
-        "radius_km": radius_km,
-        "radius_mi": radius_mi,
+        "near": parse_point(params.near, "near"),
+        "place": params.place,
+        "radius_km": params.radius_km,
+        "radius_mi": params.radius_mi,
         "bbox": box,
-        "at": at,
-        "tz": tz,
-        "weekdays": parse_weekdays(weekday),
-        "time_from": parse_minutes(time_from, "time_from"),
-        "time_to": parse_minutes(time_to, "time_to"),
-        "time_basis": time_basis,
-        "starting_within": starting_within,
-        "in_progress": in_progress,
-        "attendance": frozenset(split(attendance)) or None,
-        "fellowships": frozenset(f.upper() for f in split(fellowship)) or None,
-        "features_all": frozenset(split(feature)),
-        "features_any": frozenset(split(any_feature)),
-        "languages": frozenset(lang.lower() for lang in split(language)) or None,
-        "medication": frozenset(split(medication)) or None,
-        "text": q or None,
-        "sources": frozenset(split(source)) or None,
-        "include_closed": include_closed,
-        "sort": sort,
-        "limit": limit,
-        "cursor": cursor,
+        "at": params.at,
+        "tz": params.tz,
+        "weekdays": parse_weekdays(params.weekday),
+        "time_from": parse_minutes(params.time_from, "time_from"),
+        "time_to": parse_minutes(params.time_to, "time_to"),
+        "time_basis": params.time_basis,
+        "starting_within": params.starting_within,
+        "in_progress": params.in_progress,
+        "attendance": frozenset(split(params.attendance)) or None,
+        "fellowships": frozenset(f.upper() for f in split(params.fellowship)) or None,
+        "features_all": frozenset(split(params.feature)),
+        "features_any": frozenset(split(params.any_feature)),
+        "languages": frozenset(lang.lower() for lang in split(params.language)) or None,
+        "medication": frozenset(split(params.medication)) or None,
+        "text": params.q or None,
+        "sources": frozenset(split(params.source)) or None,
+        "include_closed": params.include_closed,
+        "sort": params.sort,
+        "limit": params.limit,
+        "cursor": params.cursor,
     }
-    return build_query(context, raw)
+    query, place = build_query(context, raw)
+    if isinstance(params, ExportParams):
+        query = query.model_copy(update={"limit": params.export_limit})  # exports may exceed the page limit
+    return query, place
 
 
-def export_parameters(
-    found: Annotated[tuple[SearchQuery, Place | None], Depends(search_parameters)],
-    export_limit: Annotated[int, Query(ge=1, le=MAX_EXPORT, description="how many meetings to export")] = 1000,
-) -> tuple[SearchQuery, Place | None]:
+def read_params(request: Request, model: type[P]) -> P:
+    """The query string as `model`, validated by pydantic in one pass.
+
+    (Cheaper than letting the framework validate each parameter separately, which dominated
+    the cost of a search request.) Repeated keys feed list fields; otherwise the last value wins.
+    """
+    raw: dict[str, Any] = {}
+    for key, value in request.query_params.multi_items():
+        field = model.model_fields.get(key)
+        if field is None:
+            continue
+        if _is_list(field.annotation):
+            raw.setdefault(key, []).append(value)
+        else:
+            raw[key] = value
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "query", "message": e["msg"]} for e in error.errors()
+        ]
+        first = details[0]
+        raise ApiError(400, f"{first['field']}: {first['message']}", first["field"], details) from None
+
+
+def _is_list(annotation: Any) -> bool:
+    return getattr(annotation, "__origin__", None) is list
+
+
+def openapi_parameters(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` declaring `model`'s fields as query parameters (for routes that read the
+    query string with `read_params`)."""
+    schema = model.model_json_schema()
+    parameters = []
+    for name, prop in schema["properties"].items():
+        field = model.model_fields[name]
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": {k: v for k, v in prop.items() if k not in {"title", "description"}},
+        }
+        if field.description:
+            parameter["description"] = field.description
+        if _is_list(field.annotation):
+            parameter.update(style="form", explode=True)
+        parameters.append(parameter)
+    return {"parameters": parameters}
+
+
+def search_parameters(request: Request) -> tuple[SearchQuery, Place | None]:
+    """The search parameters every search endpoint accepts."""
+    return query_from_params(request.app.state.context, read_params(request, SearchParams))
+
+
+def export_parameters(request: Request) -> tuple[SearchQuery, Place | None]:
     """Search parameters for exports (calendars, GeoJSON, CSV): up to 10,000 meetings."""
-    query, place = found
-    return query.model_copy(update={"limit": export_limit}), place
+    return query_from_params(request.app.state.context, read_params(request, ExportParams))

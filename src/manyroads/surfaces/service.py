@@ -27,7 +27,7 @@ def run_search(context: AppContext, query: SearchQuery, place: Place | None = No
         result = search(columns, query)
     except QueryError as error:
         raise ApiError(400, error.message, error.field) from None
-    records = {r["id"]: r for r in context.store.meeting_records([h.id for h in result.hits])}
+    records = context.store.meeting_records_by_id([h.id for h in result.hits])
     meetings = []
     for hit in result.hits:
         record = records.get(hit.id)

@@ -17,16 +17,17 @@ from manyroads.surfaces.feeds.calendar import calendar
 from manyroads.surfaces.feeds.exports import csv_text, geojson
 from manyroads.surfaces.feeds.meeting_guide import meeting_guide_row
 from manyroads.surfaces.ids import stable_number
-from manyroads.surfaces.params import ApiError, export_parameters
+from manyroads.surfaces.params import ApiError, ExportParams, export_parameters, openapi_parameters
 from manyroads.surfaces.service import run_search
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 Context = Annotated[AppContext, Depends(get_context)]
 Export = Annotated[tuple[SearchQuery, Place | None], Depends(export_parameters)]
+_EXPORT_DOCS = openapi_parameters(ExportParams)
 
 
 @router.get("/meeting-guide.json", summary="Meeting Guide JSON (optionally one source, fellowship or region)")
-def meeting_guide_feed(
+async def meeting_guide_feed(
     request: Request,
     context: Context,
     source: Annotated[str | None, Query(max_length=100)] = None,
@@ -65,8 +66,8 @@ def _export(context: AppContext, found: tuple[SearchQuery, Place | None]) -> lis
     return run_search(context, query, place).meetings
 
 
-@router.get("/meetings.ics", summary="Any search as an iCalendar file")
-def calendar_feed(context: Context, found: Export) -> Response:
+@router.get("/meetings.ics", summary="Any search as an iCalendar file", openapi_extra=_EXPORT_DOCS)
+async def calendar_feed(context: Context, found: Export) -> Response:
     query = found[0]
     now = query.at.astimezone(UTC) if query.at else datetime.now(UTC)
     ids = [m["id"] for m in _export(context, found)]
@@ -79,8 +80,8 @@ def calendar_feed(context: Context, found: Export) -> Response:
     )
 
 
-@router.get("/meetings.geojson", summary="Any search as GeoJSON")
-def geojson_feed(context: Context, found: Export) -> Response:
+@router.get("/meetings.geojson", summary="Any search as GeoJSON", openapi_extra=_EXPORT_DOCS)
+async def geojson_feed(context: Context, found: Export) -> Response:
     return Response(
         orjson.dumps(geojson(_export(context, found))),
         media_type="application/geo+json",
@@ -88,8 +89,8 @@ def geojson_feed(context: Context, found: Export) -> Response:
     )
 
 
-@router.get("/meetings.csv", summary="Any search as CSV")
-def csv_feed(context: Context, found: Export) -> Response:
+@router.get("/meetings.csv", summary="Any search as CSV", openapi_extra=_EXPORT_DOCS)
+async def csv_feed(context: Context, found: Export) -> Response:
     return Response(
         csv_text(_export(context, found)),
         media_type="text/csv; charset=utf-8",

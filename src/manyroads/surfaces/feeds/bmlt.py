@@ -23,7 +23,8 @@ from fastapi.responses import Response
 
 from manyroads import __version__
 from manyroads.fellowships import registry
-from manyroads.index.columns import ATTENDANCE_CODES, EARTH_RADIUS_KM, FEATURE_BITS, MeetingColumns
+from manyroads.index.columns import ATTENDANCE_CODES, FEATURE_BITS
+from manyroads.index.spatial import great_circle_km
 from manyroads.surfaces.context import AppContext, get_context
 from manyroads.surfaces.ids import stable_number
 from manyroads.vocabulary.bmlt import world_id_for_feature
@@ -444,7 +445,9 @@ class BmltServer:
             has_point[columns.point_rows] = True
             keep &= has_point
             distance = np.full(rows.shape, np.inf)
-            distance[columns.point_rows] = _great_circle_km(columns, columns.point_rows, lat, lon)
+            distance[columns.point_rows] = great_circle_km(
+                lat, lon, columns.latitude[columns.point_rows], columns.longitude[columns.point_rows]
+            )
             width = width_km if width_km is not None else (width_mi or 0.0)
             if width < 0:  # auto radius: the nearest N meetings (N is a count, in either unit)
                 nearest = np.argsort(np.where(keep, distance, np.inf), kind="stable")[: int(-width)]
@@ -603,14 +606,6 @@ class _NoParams(_Params):
         self.keys = set()
 
 
-def _great_circle_km(columns: MeetingColumns, rows: Rows, lat: float, lon: float) -> Floats:
-    phi1, phi2 = np.radians(lat), np.radians(columns.latitude[rows])
-    dlam = np.radians(columns.longitude[rows] - lon)
-    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
-    result: Floats = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-    return result
-
-
 _NUMERIC_SORT = {
     "weekday_tinyint",
     "id_bigint",
@@ -666,7 +661,9 @@ def _answer(data: Any, output: str, callback: str | None) -> Response:
 
 
 @router.get("/client_interface/{output}/", summary="BMLT semantic API (switcher=...)")
-def client_interface(output: str, request: Request, context: Annotated[AppContext, Depends(get_context)]) -> Response:
+async def client_interface(
+    output: str, request: Request, context: Annotated[AppContext, Depends(get_context)]
+) -> Response:
     """GetSearchResults, GetFormats, GetServiceBodies, GetServerInfo, GetFieldKeys, GetFieldValues,
     GetCoverageArea, with BMLT's parameters. `output` is json or jsonp (with `callback`)."""
     params = _Params(request)
