@@ -35,6 +35,10 @@ class Settings(BaseSettings):
         default=None, description="Signs operator sessions; default: generated per data dir."
     )
     geocoder_url: str | None = Field(default=None, description="A Nominatim-compatible search URL, if configured.")
+    default_timezone: str = Field(
+        default="UTC", description="Zone for showing times when the browser does not say its own (JavaScript off)."
+    )
+    secure_cookies: bool = Field(default=False, description="Send the operator session cookie over HTTPS only.")
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -176,6 +176,31 @@ class MetaRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class UserRow(Base):
+    """An operator (someone who runs this instance). People looking for meetings have no accounts."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class AuditRow(Base):
+    """Every operator action: who, what, when, on what."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 # Plain Table handles for bulk Core statements (much faster than ORM bulk inserts).
 MEETINGS = cast(Table, MeetingRow.__table__)
 CHANGES = cast(Table, ChangeRow.__table__)
