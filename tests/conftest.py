@@ -204,3 +204,84 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     store.close()
     with LiveServer(directory) as server:
         yield server
+
+
+# -- the demo data set behind the web finder ------------------------------------------------
+
+# A Monday, 18:00 in New York: the finder's pages take `at=` so every answer is reproducible.
+FINDER_AT = "2026-11-23T23:00:00Z"
+OPERATOR = ("river", "a long passphrase for tests")
+HOSTILE_NAME = '<img src=x onerror="window.hostile=1">Hostile & <b>Bold</b>'
+
+
+class Finder:
+    """The demo data (plus one hostile feed) behind a live server, and an operator account."""
+
+    def __init__(self, server: Any, directory: Path) -> None:
+        self.server = server
+        self.directory = directory
+        self.url = server.url
+        self.at = FINDER_AT
+        self.operator = OPERATOR
+
+    def page_url(self, path: str, **params: Any) -> str:
+        from urllib.parse import urlencode
+
+        query = urlencode({"at": self.at, **params}, doseq=True)
+        return f"{self.url}{path}?{query}"
+
+
+@pytest.fixture(scope="session")
+def finder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Finder]:
+    import orjson
+
+    from manyroads.demo import register_and_sync_plan, write_demo
+    from manyroads.operators import add_operator
+    from manyroads.synthetic import WorldSpec
+    from tests.helpers import syncer
+    from tests.live import LiveServer
+
+    directory = tmp_path_factory.mktemp("finder")
+    store = Store(f"sqlite:///{directory / 'manyroads.db'}")
+    sources = write_demo(directory / "demo", WorldSpec(meetings=1200, files=6, seed=11))
+    register_and_sync_plan(store, sources)
+    hostile = directory / "hostile.json"
+    hostile.write_bytes(
+        orjson.dumps(
+            [
+                {
+                    "slug": "hostile",
+                    "name": HOSTILE_NAME,
+                    "day": 1,
+                    "time": "19:30",
+                    "formatted_address": "400 Oak St, Springfield, IL 62701, USA",
+                    "latitude": 39.801,
+                    "longitude": -89.651,
+                    "notes": "<script>window.hostile=2</script><p onclick='x()'>Second floor</p>",
+                    "location_notes": "<iframe src='https://evil.example'></iframe>Side door",
+                    "types": ["O"],
+                    "feedback_url": "javascript:alert(1)",
+                }
+            ]
+        )
+    )
+    store.add_source(name="hostile", kind="meeting-guide", location=str(hostile), fellowship="AA")
+    syncer(store).sync()
+    add_operator(store, *OPERATOR)
+    store.close()
+    with LiveServer(
+        directory,
+        default_timezone="America/New_York",
+        allow_private_sources=True,
+        operator_email="operator@example.org",
+    ) as server:
+        yield Finder(server, directory)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Debian chromium per test process; each test opens its own context."""
+    from tests.browser import browser
+
+    with browser() as launched:
+        yield launched

@@ -103,3 +103,20 @@ def test_demo_builds_and_syncs(cli) -> None:  # type: ignore[no-untyped-def]
     assert republished and all(m["canonical_id"] for m in republished), "the NA area site's copies are linked"
     again = cli("demo", "--meetings", "300", "--files", "3")
     assert "unchanged" in again, "running the demo twice does not duplicate anything"
+
+
+def test_operator_accounts(tmp_path: Path) -> None:
+    def run(*args: str, stdin: str | None = None, code: int = 0) -> str:
+        result = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), *args], input=stdin)
+        assert result.exit_code == code, result.output
+        return " ".join(result.output.split())
+
+    assert "needs at least 12" in run("users", "add", "ops", "--password-stdin", stdin="short\n", code=1)
+    assert "Operator ops added" in run("users", "add", "ops", "--password-stdin", stdin="correct horse battery\n")
+    assert "already exists" in run("users", "add", "ops", "--password-stdin", stdin="correct horse battery\n", code=1)
+    [listed] = orjson.loads(run("users", "list", "--json"))
+    assert listed["username"] == "ops" and listed["last_login_at"] is None
+    assert "Password changed" in run("users", "password", "ops", "--password-stdin", stdin="another passphrase!\n")
+    assert "removed" in run("users", "remove", "ops")
+    assert "no operator named" in run("users", "remove", "ops", code=1)
+    assert orjson.loads(run("users", "list", "--json")) == []

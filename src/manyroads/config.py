@@ -38,7 +38,16 @@ class Settings(BaseSettings):
     default_timezone: str = Field(
         default="UTC", description="Zone for showing times when the browser does not say its own (JavaScript off)."
     )
-    secure_cookies: bool = Field(default=False, description="Send the operator session cookie over HTTPS only.")
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Send the operator session cookie over HTTPS only (default: when public_url is https).",
+    )
+
+    @property
+    def cookies_need_https(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return bool(self.public_url and self.public_url.startswith("https://"))
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -18,6 +18,7 @@ from manyroads.store import Store, utcnow
 from manyroads.store.tables import AuditRow, UserRow
 
 MIN_PASSWORD = 12
+_COMMAND_LINE = "(command line)"  # the audit log's name for actions taken with `manyroads users`
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
@@ -38,13 +39,12 @@ def add_operator(store: Store, username: str, password: str) -> None:
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise OperatorError("a username is 1-100 characters without spaces")
-    if len(password) < MIN_PASSWORD:
-        raise OperatorError(f"a password needs at least {MIN_PASSWORD} characters")
+    _check_password_rules(password)
     with store.transaction() as session:
         if session.scalar(select(UserRow).where(UserRow.username == username)) is not None:
             raise OperatorError(f"an operator named {username!r} already exists")
         session.add(UserRow(username=username, password_hash=_hasher.hash(password), created_at=utcnow()))
-        session.add(AuditRow(at=utcnow(), username="(command line)", action="add operator", target=username, detail={}))
+        session.add(AuditRow(at=utcnow(), username=_COMMAND_LINE, action="add operator", target=username, detail={}))
 
 
 def check_password(store: Store, username: str, password: str) -> bool:
@@ -64,9 +64,47 @@ def check_password(store: Store, username: str, password: str) -> bool:
         return True
 
 
-def operator_count(store: Store) -> int:
+def is_operator(store: Store, username: str) -> bool:
+    """Still an operator? (Sessions of removed operators end at their next request.)"""
     with store.session() as session:
-        return len(list(session.scalars(select(UserRow.id))))
+        return session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    username: str
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+def operators(store: Store) -> list[Operator]:
+    with store.session() as session:
+        rows = session.scalars(select(UserRow).order_by(UserRow.username))
+        return [Operator(r.username, r.created_at, r.last_login_at) for r in rows]
+
+
+def set_password(store: Store, username: str, password: str) -> None:
+    _check_password_rules(password)
+    with store.transaction() as session:
+        user = session.scalar(select(UserRow).where(UserRow.username == username))
+        if user is None:
+            raise OperatorError(f"no operator named {username!r}")
+        user.password_hash = _hasher.hash(password)
+        session.add(AuditRow(at=utcnow(), username=_COMMAND_LINE, action="set password", target=username, detail={}))
+
+
+def remove_operator(store: Store, username: str) -> None:
+    with store.transaction() as session:
+        user = session.scalar(select(UserRow).where(UserRow.username == username))
+        if user is None:
+            raise OperatorError(f"no operator named {username!r}")
+        session.delete(user)
+        session.add(AuditRow(at=utcnow(), username=_COMMAND_LINE, action="remove operator", target=username, detail={}))
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise OperatorError(f"a password needs at least {MIN_PASSWORD} characters")
 
 
 def record(store: Store, username: str, action: str, target: str = "", **detail: Any) -> None:

@@ -264,7 +264,13 @@ class Store:
         self, *, source: str | None = None, meeting: str | None = None, limit: int = 200
     ) -> list[dict[str, Any]]:
         names = self.source_names()
-        query = select(ChangeRow).order_by(ChangeRow.id.desc()).limit(limit)
+        # The meeting's current name, for people reading the history (none once removed).
+        query = (
+            select(ChangeRow, MeetingRow.name)
+            .outerjoin(MeetingRow, MeetingRow.id == ChangeRow.meeting_id)
+            .order_by(ChangeRow.id.desc())
+            .limit(limit)
+        )
         if source:
             query = query.where(ChangeRow.source_id == self.source(source).id)
         if meeting:
@@ -276,10 +282,11 @@ class Store:
                     "source": names.get(c.source_id, "?"),
                     "fetch": c.fetch_id,
                     "meeting": c.meeting_id,
+                    "name": name,
                     "action": c.action,
                     "changes": c.changes,
                 }
-                for c in session.scalars(query)
+                for c, name in session.execute(query)
             ]
 
     def problems(self, *, source: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:

@@ -109,13 +109,22 @@ class SiteHeaders:
         request_base.set(_base_url(scope))
         open_read = scope["method"] in {"GET", "HEAD"} and scope["path"].startswith(_OPEN_PREFIXES)
         secure = scope.get("scheme") == "https"
+        # HEAD is GET without the body (monitors and link checkers use it); the routes only
+        # declare GET.
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: Message) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Content-Security-Policy", self.csp)
-                headers.setdefault("Referrer-Policy", "no-referrer")
+                # Never tell other sites which page (and so which search) someone came from;
+                # same-origin keeps the Origin header that operator forms are checked against.
+                headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
@@ -144,17 +153,22 @@ def _install_error_handlers(app: FastAPI) -> None:
     def answer(request: Request, error: ApiError) -> Response:
         if request.url.path.startswith(_OPEN_PREFIXES) or request.url.path == "/openapi.json":
             return JSONResponse(error.body(), status_code=error.status)
+        from manyroads.surfaces.web.i18n import translate
         from manyroads.surfaces.web.pages import language_of, render
 
         language = language_of(request)
-        titles = {404: "Page not found", 403: "Not allowed", 400: "That search did not work"}
+        titles = {
+            404: translate(language, "Page not found"),
+            403: translate(language, "Not allowed"),
+            400: translate(language, "That search did not work"),
+        }
         return render(
             request,
             "error.html",
             language,
             "error",
             status=error.status,
-            title=titles.get(error.status, "Something went wrong"),
+            title=titles.get(error.status) or translate(language, "Something went wrong"),
             message=error.message,
         )
 

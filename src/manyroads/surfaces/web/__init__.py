@@ -31,6 +31,9 @@ def asset_version() -> str:
     for path in sorted(STATIC.rglob("*")):
         if path.is_file():
             digest.update(path.read_bytes())
+    leaflet = leaflet_directory()
+    if leaflet is not None:
+        digest.update((leaflet / "leaflet.js").read_bytes())
     return digest.hexdigest()
 
 
@@ -47,5 +50,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         session_cookie="manyroads_operator",
         max_age=8 * 3600,
         same_site="strict",
-        https_only=settings.secure_cookies,
+        https_only=settings.cookies_need_https,
     )

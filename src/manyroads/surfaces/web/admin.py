@@ -23,14 +23,17 @@ from manyroads.sources.timezones import canonical_zone
 from manyroads.store.tables import SourceRow
 from manyroads.surfaces.context import AppContext
 from manyroads.surfaces.params import ApiError
+from manyroads.surfaces.web.i18n import translate
 from manyroads.surfaces.web.pages import language_of, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 SESSION_USER = "operator"
 SESSION_CSRF = "csrf"
+SESSION_FLASH = "flash"
 _ATTEMPTS: dict[str, deque[float]] = defaultdict(deque)
 _ATTEMPT_WINDOW, _ATTEMPT_LIMIT = 15 * 60, 10
 _LOCK = threading.Lock()
+_SYNCING: set[str] = set()  # sources being synced from these pages right now
 
 
 def csrf_token(request: Request) -> str:
@@ -54,8 +57,14 @@ async def checked_form(request: Request) -> dict[str, str]:
 
 
 def operator(request: Request) -> str | None:
+    """The signed-in operator, if the session names one who still has an account."""
     user = request.session.get(SESSION_USER)
-    return str(user) if user else None
+    if not user:
+        return None
+    if not operators.is_operator(request.app.state.context.store, str(user)):
+        request.session.clear()
+        return None
+    return str(user)
 
 
 def _login_redirect(request: Request) -> Response:
@@ -81,20 +90,23 @@ async def login(request: Request) -> Response:
         attempts.append(now)
     username = form.get("username", "").strip()
     if too_many or not operators.check_password(context.store, username, form.get("password", "")):
+        language = language_of(request)
         message = (
-            "Too many attempts; wait 15 minutes and try again."
+            translate(language, "Too many attempts; wait 15 minutes and try again.")
             if too_many
-            else "That username and password do not match."
+            else translate(language, "That username and password do not match.")
         )
         return render(
             request,
             "admin/login.html",
-            language_of(request),
+            language,
             "admin",
             status=401,
             csrf=csrf_token(request),
             error=message,
         )
+    with _LOCK:
+        _ATTEMPTS.pop(address, None)
     request.session.clear()  # a fresh session on sign-in
     request.session[SESSION_USER] = username
     operators.record(context.store, username, "sign in")
@@ -112,7 +124,7 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("", response_class=HTMLResponse)
-async def dashboard(request: Request, message: str | None = None) -> Response:
+async def dashboard(request: Request) -> Response:
     user = operator(request)
     if user is None:
         return _login_redirect(request)
@@ -126,7 +138,7 @@ async def dashboard(request: Request, message: str | None = None) -> Response:
         csrf=csrf_token(request),
         sources=context.store.sources(),
         kinds=sorted(ADAPTERS),
-        message=message,
+        message=request.session.pop(SESSION_FLASH, None),
     )
 
 
@@ -193,9 +205,23 @@ async def add_source(request: Request) -> Response:
         except ValueError as error:
             problems.append(str(error))
     if problems:
-        return await dashboard_with(request, user, "; ".join(problems), status=400)
+        return render(
+            request,
+            "admin/dashboard.html",
+            language_of(request),
+            "admin",
+            status=400,
+            user=user,
+            csrf=csrf_token(request),
+            sources=context.store.sources(),
+            kinds=sorted(ADAPTERS),
+            message="; ".join(problems),
+            entered=form,
+        )
     operators.record(context.store, user, "add source", name, kind=kind, location=location)
-    return await dashboard_with(request, user, f"Added {name}. Sync it to fetch its meetings.")
+    return _back_to_dashboard(
+        request, translate(language_of(request), "Added %(name)s. Sync it to fetch its meetings.", name=name)
+    )
 
 
 @router.post("/sources/{name}/{action}")
@@ -211,30 +237,33 @@ async def source_action(request: Request, name: str, action: str) -> Response:
         raise ApiError(404, f"no source named {name!r}", "name") from None
     if action in {"enable", "disable"}:
         context.store.set_source_enabled(name, action == "enable")
-        message = f"{name} {action}d."
+        if action == "enable":
+            message = translate(language_of(request), "%(name)s is enabled.", name=name)
+        else:
+            message = translate(language_of(request), "%(name)s is disabled.", name=name)
     elif action == "sync":
-        threading.Thread(target=_sync_one, args=(context, source), name=f"sync-{name}", daemon=True).start()
-        message = f"Syncing {name} now; reload this page in a moment to see the result."
+        with _LOCK:
+            busy = name in _SYNCING
+            _SYNCING.add(name)
+        if busy:
+            message = translate(language_of(request), "%(name)s is already syncing.", name=name)
+        else:
+            threading.Thread(target=_sync_one, args=(context, source), name=f"sync-{name}", daemon=True).start()
+            message = translate(
+                language_of(request),
+                "Syncing %(name)s now; reload this page in a moment to see the result.",
+                name=name,
+            )
     else:
         raise ApiError(404, f"unknown action {action!r}", "action")
     operators.record(context.store, user, action, name)
-    return await dashboard_with(request, user, message)
+    return _back_to_dashboard(request, message)
 
 
-async def dashboard_with(request: Request, user: str, message: str, status: int = 200) -> Response:
-    context: AppContext = request.app.state.context
-    return render(
-        request,
-        "admin/dashboard.html",
-        language_of(request),
-        "admin",
-        status=status,
-        user=user,
-        csrf=csrf_token(request),
-        sources=context.store.sources(),
-        kinds=sorted(ADAPTERS),
-        message=message,
-    )
+def _back_to_dashboard(request: Request, message: str) -> Response:
+    """Post/redirect/get: reloading the dashboard must not repeat the action."""
+    request.session[SESSION_FLASH] = message
+    return RedirectResponse(f"/admin?lang={language_of(request)}", status_code=303)
 
 
 def _sync_one(context: AppContext, source: SourceRow) -> None:
@@ -248,8 +277,12 @@ def _sync_one(context: AppContext, source: SourceRow) -> None:
         max_bytes=settings.max_document_bytes,
         allow_private=settings.allow_private_sources,
     )
-    with fetcher:
-        Syncer(context.store, fetcher, shrink_threshold=settings.shrink_threshold).sync([source.name])
+    try:
+        with fetcher:
+            Syncer(context.store, fetcher, shrink_threshold=settings.shrink_threshold).sync([source.name])
+    finally:
+        with _LOCK:
+            _SYNCING.discard(source.name)
 
 
 def session_secret(data_dir: Path, configured: str | None) -> str:

@@ -33,6 +33,12 @@ def translations(language: str) -> gettext.NullTranslations:
     return Translations(compiled)
 
 
+def translate(language: str, text: str, **values: object) -> str:
+    """A message from Python code in the page's language (extracted with the `translate:2` keyword)."""
+    translated = translations(language).gettext(text)
+    return translated % values if values else translated
+
+
 def negotiate(accept_language: str | None, chosen: str | None) -> str:
     """The language to answer in: an explicit choice first, else the browser's preference."""
     if chosen in LANGUAGES:

@@ -26,7 +26,7 @@ from manyroads.surfaces.context import AppContext
 from manyroads.surfaces.params import ApiError, build_query
 from manyroads.surfaces.present import meeting_summary
 from manyroads.surfaces.service import run_search, stance_for
-from manyroads.surfaces.web.i18n import COOKIE, LANGUAGES, negotiate, translations
+from manyroads.surfaces.web.i18n import COOKIE, LANGUAGES, negotiate, translate
 from manyroads.surfaces.web.templating import environment
 
 router = APIRouter(include_in_schema=False)
@@ -315,11 +315,16 @@ def _links(request: Request, form: FinderForm) -> dict[str, Any]:
         "online_url": "/meetings?"
         + urlencode(
             [
-                ("when", form.when),
-                ("attendance", "online"),
-                ("attendance", "hybrid"),
-                ("tz", form.tz or ""),
-                ("lang", request.query_params.get("lang", "")),
+                (key, value)
+                for key, value in [
+                    ("when", form.when),
+                    ("attendance", "online"),
+                    ("attendance", "hybrid"),
+                    ("tz", form.tz or ""),
+                    ("lang", request.query_params.get("lang", "")),
+                    ("at", request.query_params.get("at", "")),  # keep a pinned instant pinned
+                ]
+                if value
             ]
         ),
     }
@@ -337,8 +342,8 @@ async def meeting_page(request: Request, ident: str) -> Response:
             language,
             "error",
             status=404,
-            title=_t(language, "Meeting not found"),
-            message=_t(language, "This meeting is no longer listed, or the link is wrong."),
+            title=translate(language, "Meeting not found"),
+            message=translate(language, "This meeting is no longer listed, or the link is wrong."),
         )
     form = _form(request)
     viewer = _viewer_zone(form, request)
@@ -397,6 +402,7 @@ async def meeting_page(request: Request, ident: str) -> Response:
         directions=directions,
         card_json=orjson.dumps(card).decode(),
         report_url=_report_url(context, record),
+        report_to_operator=not (record["feedback_url"] or record["feedback_emails"]),
         share_url=f"{context.base_url}/meetings/{quote(record['id'])}",
         **_common(context, form, viewer),
     )
@@ -437,8 +443,3 @@ async def choose_language(code: str, next: str = "/") -> Response:
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return response
-
-
-def _t(language: str, text: str) -> str:
-    """A message from Python code, in the page's language (extracted with the `_t` keyword)."""
-    return translations(language).gettext(text)

@@ -3,6 +3,10 @@
   "use strict";
 
   var SAVED = "manyroads.saved";
+  // The asset version this page was built with, so the lazily loaded map files are cached safely.
+  var VERSION = (function () {
+    try { return new URL(document.currentScript.src).searchParams.get("v") || ""; } catch (e) { return ""; }
+  })();
 
   function browserZone() {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
@@ -65,7 +69,7 @@
     if (!article || !button || !window.localStorage) return;
     var card = JSON.parse(article.getAttribute("data-meeting"));
     var note = document.querySelector("[data-save-note]");
-    var labels = { save: button.textContent, saved: document.documentElement.lang === "es" ? "Quitar de Mis reuniones" : "Remove from My meetings" };
+    var labels = { save: button.textContent, saved: button.getAttribute("data-saved-label") };
     function show() {
       var isSaved = !!savedMeetings()[card.id];
       button.textContent = isSaved ? labels.saved : labels.save;
@@ -89,7 +93,7 @@
     button.addEventListener("click", function () {
       var url = document.querySelector(".share a");
       navigator.clipboard.writeText(url ? url.href : location.href).then(function () {
-        button.textContent = document.documentElement.lang === "es" ? "Enlace copiado" : "Link copied";
+        button.textContent = button.getAttribute("data-done-label");
       });
     });
   }
@@ -102,13 +106,16 @@
     var points = JSON.parse(data.textContent || "[]");
     var css = document.createElement("link");
     css.rel = "stylesheet";
-    css.href = "/static/vendor/leaflet/leaflet.css";
+    css.href = "/static/vendor/leaflet/leaflet.css?v=" + VERSION;
     document.head.appendChild(css);
     var script = document.createElement("script");
-    script.src = "/static/vendor/leaflet/leaflet.js";
+    script.src = "/static/vendor/leaflet/leaflet.js?v=" + VERSION;
     script.onload = function () {
       var L = window.L;
-      var view = L.map(element, { scrollWheelZoom: false });
+      var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      var view = L.map(element, {
+        scrollWheelZoom: false, zoomAnimation: !still, fadeAnimation: !still, markerZoomAnimation: !still
+      });
       L.tileLayer(element.getAttribute("data-tiles"), {
         attribution: element.getAttribute("data-attribution"), maxZoom: 18
       }).addTo(view);
