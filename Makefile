@@ -44,6 +44,7 @@ pytest: install
 bench: install
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.finder
 
 clean:
 	rm -rf $(VENV) manyroads-data .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -19,14 +19,14 @@ def serve_command(
     workers: int = typer.Option(1, "--workers", min=1, help="Server processes (forked; they share the index)."),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
 ) -> None:
-    """Serve the finder, the API (/api/v1, docs at /docs) and the feeds (/feeds, /bmlt)."""
+    """Serve the finder, the API (/api/v1, described at /openapi.json) and the feeds (/feeds, /bmlt)."""
     from manyroads.surfaces.server import serve
 
     settings = state(ctx).settings
     shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
     console.print(
-        f"manyroads is serving [bold]http://{shown}:{port}/[/] (API docs: http://{shown}:{port}/docs). "
-        "Press Ctrl+C to stop."
+        f"manyroads is serving the finder at [bold]http://{shown}:{port}/[/] "
+        f"(API described at http://{shown}:{port}/openapi.json). Press Ctrl+C to stop."
     )
     serve(settings, host=host, port=port, workers=workers, log_level=log_level)
 
