@@ -66,12 +66,13 @@ def index_benchmark(directory: Path) -> tuple[str, list[tuple[float, float]]]:
     from manyroads.index.query import SearchQuery, search
     from manyroads.index.snapshot import snapshot_path
     from manyroads.index.spatial import EARTH_RADIUS_KM
-    from manyroads.medication.stance import stance_codes
+    from manyroads.medication.provider import StanceEvidence
     from manyroads.model import Attendance
     from manyroads.store import Store
 
     store = Store(f"sqlite:///{directory / 'manyroads.db'}")
     started = time.perf_counter()
+    stance_codes = StanceEvidence(store).index_stance()
     columns = MeetingColumns.build(store, stance=stance_codes)
     build_seconds = time.perf_counter() - started
     # leave a snapshot behind for the server's cold start

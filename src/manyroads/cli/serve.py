@@ -61,13 +61,12 @@ def search_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Search meetings from the command line, with the same query model as the API."""
-    from manyroads.medication.stance import stance_codes
     from manyroads.surfaces.context import AppContext
     from manyroads.surfaces.params import ApiError, build_query, parse_minutes, parse_point, parse_weekdays, split
     from manyroads.surfaces.service import run_search
 
     app_state = state(ctx)
-    context = AppContext.open(app_state.settings, stance=stance_codes)
+    context = AppContext.open(app_state.settings)
     raw: dict[str, Any] = {
         "place": place,
         "radius_km": radius_km,

@@ -71,13 +71,9 @@ def run_sync(
 
 def refresh_index(app_state: AppState) -> None:
     """Save an index snapshot for the store's current data, so servers start fast."""
-    from manyroads.index.holder import IndexHolder
-    from manyroads.index.snapshot import snapshot_path
-    from manyroads.medication.stance import stance_codes
+    from manyroads.surfaces.context import open_index
 
-    settings = app_state.settings
-    path = snapshot_path(settings.data_dir, settings.resolved_database_url)
-    IndexHolder(app_state.store, stance=stance_codes, snapshot_file=path).rebuild()
+    open_index(app_state.store, app_state.settings).rebuild()
 
 
 def print_reports(reports: list[SyncReport]) -> None:

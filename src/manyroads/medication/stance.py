@@ -61,31 +61,42 @@ def charter_evidence(fellowship_code: str, language: str = "en") -> Evidence | N
     )
 
 
-def code_evidence(record: Mapping[str, Any]) -> Evidence | None:
+_CODE_SUMMARY = {
+    "en": "The listing from {source} marks this meeting as welcoming people on medication.",
+    "es": "La lista de {source} indica que esta reunión da la bienvenida a personas que toman medicamentos.",
+}
+
+
+def code_evidence(record: Mapping[str, Any], language: str = "en") -> Evidence | None:
     if "medication_welcome" not in record["features"]:
         return None
     updated = record.get("source_updated")
+    template = _CODE_SUMMARY["es" if language.startswith("es") else "en"]
     return Evidence(
         kind="feed_code",
         stance="welcoming",
-        summary=f"The listing from {record.get('source', 'its source')} marks this meeting as welcoming people "
-        "on medication.",
+        summary=template.format(source=record.get("source", "?")),
         as_of=str(updated)[:10] if updated else None,
     )
 
 
 def decide(evidence: Sequence[Evidence]) -> str:
-    """The stance shown: the strongest kind of evidence that says anything decides."""
-    order = ("group_statement", "feed_code", "charter", "attendee_reports")
-    for kind in order:
+    """The stance shown. The strongest kind of evidence that says anything decides (the
+    group's own statement, then the feed's code, then the fellowship's charter); attendee
+    reports decide only when nothing else does, and otherwise can only show that experiences
+    differ ("mixed")."""
+    reports = next((e.stance for e in evidence if e.kind == "attendee_reports" and e.stance != "unknown"), None)
+    for kind in ("group_statement", "feed_code", "charter"):
         for item in evidence:
             if item.kind == kind and item.stance != "unknown":
+                if reports is not None and reports != item.stance:
+                    return "mixed"
                 return item.stance
-    return "unknown"
+    return reports or "unknown"
 
 
 def summarise(record: Mapping[str, Any], language: str = "en", extra: Sequence[Evidence] = ()) -> StanceSummary:
-    evidence = [e for e in (charter_evidence(record["fellowship"], language), code_evidence(record)) if e]
+    evidence = [e for e in (charter_evidence(record["fellowship"], language), code_evidence(record, language)) if e]
     evidence.extend(extra)
     return StanceSummary(decide(evidence), tuple(evidence))
 
@@ -93,8 +104,8 @@ def summarise(record: Mapping[str, Any], language: str = "en", extra: Sequence[E
 def stance_codes(
     ids: Sequence[str], fellowships: Sequence[str], features: Sequence[Sequence[str]]
 ) -> npt.NDArray[np.int8]:
-    """The index's stance column from charter and feed code; statements and reports are added
-    by `manyroads.medication.reports`."""
+    """The index's stance column from charter and feed code; `manyroads.medication.provider`
+    adds group statements and attendee reports."""
     charter: dict[str, int] = {}
     codes = np.zeros(len(ids), np.int8)
     for row, (code, names) in enumerate(zip(fellowships, features, strict=True)):

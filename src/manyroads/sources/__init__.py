@@ -1,4 +1,5 @@
-"""Source adapters: one per published format, each turning bytes into normalised meetings."""
+"""Source adapters: one per published format, each turning bytes into normalised meetings
+(or, for treatment-locator data, facilities)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from manyroads.sources.base import (
 )
 from manyroads.sources.bmlt import BmltAdapter
 from manyroads.sources.bmlt_exports import NawsCsvAdapter, TomatoFixtureAdapter
+from manyroads.sources.findtreatment import FindTreatmentAdapter
 from manyroads.sources.manual import ManualAdapter
 from manyroads.sources.meeting_guide import MeetingGuideAdapter
 from manyroads.sources.tsml_csv import TsmlCsvAdapter
@@ -27,6 +29,7 @@ ADAPTERS: dict[str, SourceAdapter] = {
         ManualAdapter(),
         NawsCsvAdapter(),
         TomatoFixtureAdapter(),
+        FindTreatmentAdapter(),
     )
 }
 

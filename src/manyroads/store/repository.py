@@ -16,6 +16,7 @@ from manyroads.store.db import make_engine, upgrade
 from manyroads.store.tables import (
     MEETINGS,
     ChangeRow,
+    FacilityRow,
     FetchRow,
     MeetingRow,
     MetaRow,
@@ -317,6 +318,23 @@ class Store:
 
     def mark_seen(self, session: Session, source_id: int, now: datetime) -> None:
         session.execute(update(MeetingRow).where(MeetingRow.source_id == source_id).values(last_seen_at=now))
+        session.execute(update(FacilityRow).where(FacilityRow.source_id == source_id).values(last_seen_at=now))
+
+    # -- treatment facilities -----------------------------------------------------------
+    def facility_records(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Stored facilities as their normalised records, plus when each was first and last seen."""
+        query = select(FacilityRow.record, FacilityRow.first_seen_at, FacilityRow.last_seen_at).order_by(FacilityRow.id)
+        if ids is not None:
+            if not ids:
+                return []
+            query = query.where(FacilityRow.id.in_(list(ids)))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [{**record, "first_seen_at": first, "last_seen_at": last} for record, first, last in rows]
+
+    def count_facilities(self) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(FacilityRow)) or 0
 
 
 __all__ = ["MEETING_COLUMNS", "Store", "meeting_id", "meeting_row", "row_record", "utcnow"]

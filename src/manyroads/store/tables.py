@@ -201,7 +201,62 @@ class AuditRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class FacilityRow(Base):
+    """A treatment facility from a treatment-locator source. The normalised facility is kept
+    whole in `record`; coordinates are columns for the index to read quickly."""
+
+    __tablename__ = "facilities"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)  # "<source>:<native id>"
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    native_id: Mapped[str] = mapped_column(String(250))
+    name: Mapped[str] = mapped_column(Text)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class GroupStatementRow(Base):
+    """What a group told the operator about people on medication for opioid use disorder."""
+
+    __tablename__ = "group_statements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(String(300), index=True)
+    stance: Mapped[str] = mapped_column(String(20))  # welcoming | unwelcoming
+    statement: Mapped[str] = mapped_column(Text)  # the group's words, as the operator recorded them
+    given_by: Mapped[str] = mapped_column(String(200))  # a role ("the group's secretary"), never a full name
+    given_on: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+
+
+class StanceReportRow(Base):
+    """One anonymous attendee report: was a person on medication made welcome at a meeting?
+
+    No account, address or free text: `reporter` is a keyed hash of the sender's network
+    address whose key changes every day and is then deleted, so it groups one day's reports
+    by sender and cannot be traced back afterwards."""
+
+    __tablename__ = "stance_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(String(300), index=True)
+    experience: Mapped[str] = mapped_column(String(20))  # welcoming | unwelcoming
+    submitted_at: Mapped[datetime]
+    reporter: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | approved | rejected
+    flags: Mapped[list[Any]] = mapped_column(JSON, default=list)  # why moderators should look twice
+    moderated_by: Mapped[str | None] = mapped_column(String(100))
+    moderated_at: Mapped[datetime | None]
+
+
 # Plain Table handles for bulk Core statements (much faster than ORM bulk inserts).
 MEETINGS = cast(Table, MeetingRow.__table__)
 CHANGES = cast(Table, ChangeRow.__table__)
 PROBLEMS = cast(Table, ProblemRow.__table__)
+FACILITIES = cast(Table, FacilityRow.__table__)

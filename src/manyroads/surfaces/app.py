@@ -22,7 +22,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from manyroads import __version__
 from manyroads.config import Settings
 from manyroads.geo import gazetteer
-from manyroads.medication.stance import stance_codes
 from manyroads.surfaces import api, feeds, web
 from manyroads.surfaces.context import AppContext, request_base
 from manyroads.surfaces.feeds import bmlt
@@ -42,7 +41,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = context
         if opened is None:
-            opened = AppContext.open(settings, stance=stance_codes)
+            opened = AppContext.open(settings)
             opened.index.rebuild()  # serve only once the index exists
         # The gazetteer takes a couple of seconds to load; do it off the request path.
         threading.Thread(target=gazetteer, name="gazetteer-warmup", daemon=True).start()

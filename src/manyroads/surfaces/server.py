@@ -22,7 +22,6 @@ from types import FrameType
 import uvicorn
 
 from manyroads.config import Settings
-from manyroads.medication.stance import stance_codes
 from manyroads.surfaces.app import create_app
 from manyroads.surfaces.context import AppContext
 
@@ -30,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, log_level: str = "warning") -> None:
-    context = AppContext.open(settings, stance=stance_codes)
+    context = AppContext.open(settings)
     context.index.rebuild()
     app = create_app(settings, context=context)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, proxy_headers=True, lifespan="on")

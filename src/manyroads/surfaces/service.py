@@ -46,6 +46,4 @@ def run_search(context: AppContext, query: SearchQuery, place: Place | None = No
 
 
 def stance_for(context: AppContext, record: dict[str, Any], language: str = "en") -> dict[str, Any]:
-    provider = context.extras.get("stance_evidence")
-    extra = provider(record["id"], language) if callable(provider) else ()
-    return summarise(record, language, extra).public()
+    return summarise(record, language, context.stance.evidence_for(record["id"], language)).public()

@@ -31,11 +31,12 @@ from manyroads.sources import SourceContext, adapter_for
 from manyroads.sources.base import Document, Fetcher, FetchError, SourceFormatError, Validators
 from manyroads.store import Store, meeting_row, row_record, utcnow
 from manyroads.store.tables import CHANGES, MEETINGS, PROBLEMS, FetchRow, MeetingRow, ProblemRow, SourceRow
+from manyroads.sync.changes import chunks, field_changes, history_row, jsonable
 from manyroads.sync.dedupe import link_duplicates
+from manyroads.sync.facilities import FACILITY_KIND, apply_facilities
 
 # Bump when normalisation changes, so unchanged feeds are parsed again with the new rules.
 PARSER_VERSION = "2026-11-22.1"
-_BATCH = 5000
 
 
 @dataclass(slots=True)
@@ -210,7 +211,7 @@ class Syncer:
             return report
         report.quarantined = len(parsed.quarantined)
         report.warnings = len(parsed.problems) - report.quarantined
-        new_count = len(parsed.meetings)
+        new_count = len(parsed.meetings) + len(parsed.facilities)
         if not accept_shrink and source.meeting_count and new_count < source.meeting_count * self.shrink_threshold:
             report.outcome = "refused"
             report.message = (
@@ -249,57 +250,16 @@ class Syncer:
             )
             session.add(fetch)
             session.flush()
-            stored = dict(
-                session.execute(
-                    select(MeetingRow.id, MeetingRow.content_hash).where(MeetingRow.source_id == source.id)
-                ).all()
-            )
-            incoming = {m.id: m for m in parsed.meetings}
-            hashes = {i: m.content_hash() for i, m in incoming.items()}
-            added = [i for i in incoming if i not in stored]
-            removed = [i for i in stored if i not in incoming]
-            changed = [i for i in incoming if i in stored and stored[i] != hashes[i]]
-            history: list[dict[str, Any]] = []
-
-            for chunk in _chunks(added):
-                session.execute(
-                    insert(MEETINGS),
-                    [meeting_row(incoming[i], source.id, now, hashes[i]) for i in chunk],
-                )
-                history.extend(_change(i, source.id, fetch.id, now, "added", {}) for i in chunk)
-
-            for chunk in _chunks(changed):
-                before = {
-                    r.id: row_record(r, source.name)
-                    for r in session.execute(select(MEETINGS).where(MeetingRow.id.in_(chunk))).all()
-                }
-                rows = []
-                for ident in chunk:
-                    row = meeting_row(incoming[ident], source.id, now, hashes[ident])
-                    for keep in ("first_seen_at", "canonical_id"):
-                        row.pop(keep)
-                    rows.append(row)
-                    diff = _field_changes(before[ident], incoming[ident].to_record())
-                    history.append(_change(ident, source.id, fetch.id, now, "changed", diff))
-                session.execute(update(MeetingRow), rows)  # bulk UPDATE by primary key
-
-            for chunk in _chunks(removed):
-                last = {
-                    r.id: row_record(r, source.name)
-                    for r in session.execute(select(MEETINGS).where(MeetingRow.id.in_(chunk))).all()
-                }
-                session.execute(delete(MeetingRow).where(MeetingRow.id.in_(chunk)))
-                session.execute(update(MeetingRow).where(MeetingRow.canonical_id.in_(chunk)).values(canonical_id=None))
-                history.extend(
-                    _change(i, source.id, fetch.id, now, "removed", {"last": _jsonable(last[i])}) for i in chunk
-                )
-
-            for chunk in _chunks(history):
-                session.execute(insert(CHANGES), chunk)
+            if parsed.facilities or adapter_for(source.kind).kind == FACILITY_KIND:
+                added, changed, removed = apply_facilities(session, source.id, fetch.id, parsed.facilities, now)
+                count = len(parsed.facilities)
+            else:
+                added, changed, removed = self._apply_meetings(session, source, fetch.id, parsed, now)
+                count = len(parsed.meetings)
             self.store.mark_seen(session, source.id, now)
             self._replace_problems(session, source.id, fetch.id, parsed.problems, now)
 
-            fetch.added, fetch.changed, fetch.removed = len(added), len(changed), len(removed)
+            fetch.added, fetch.changed, fetch.removed = added, changed, removed
             fetch.quarantined, fetch.warnings = report.quarantined, report.warnings
             fetch.finished_at = utcnow()
             session.execute(
@@ -315,14 +275,67 @@ class Syncer:
                     etag=document.validators.etag,
                     last_modified=document.validators.last_modified,
                     content_hash=digest,
-                    meeting_count=len(incoming),
+                    meeting_count=count,
                 )
             )
             if added or changed or removed:
                 self.store.bump_version(session)
         report.outcome = "applied"
-        report.added, report.changed, report.removed = len(added), len(changed), len(removed)
-        report.meetings = len(incoming)
+        report.added, report.changed, report.removed = added, changed, removed
+        report.meetings = count
+
+    def _apply_meetings(
+        self, session: Session, source: SourceRow, fetch_id: int, parsed: ParseResult, now: datetime
+    ) -> tuple[int, int, int]:
+        """Write a meeting source's difference; returns (added, changed, removed)."""
+        stored = dict(
+            session.execute(
+                select(MeetingRow.id, MeetingRow.content_hash).where(MeetingRow.source_id == source.id)
+            ).all()
+        )
+        incoming = {m.id: m for m in parsed.meetings}
+        hashes = {i: m.content_hash() for i, m in incoming.items()}
+        added = [i for i in incoming if i not in stored]
+        removed = [i for i in stored if i not in incoming]
+        changed = [i for i in incoming if i in stored and stored[i] != hashes[i]]
+        history: list[dict[str, Any]] = []
+
+        for chunk in chunks(added):
+            session.execute(
+                insert(MEETINGS),
+                [meeting_row(incoming[i], source.id, now, hashes[i]) for i in chunk],
+            )
+            history.extend(history_row(i, source.id, fetch_id, now, "added", {}) for i in chunk)
+
+        for chunk in chunks(changed):
+            before = {
+                r.id: row_record(r, source.name)
+                for r in session.execute(select(MEETINGS).where(MeetingRow.id.in_(chunk))).all()
+            }
+            rows = []
+            for ident in chunk:
+                row = meeting_row(incoming[ident], source.id, now, hashes[ident])
+                for keep in ("first_seen_at", "canonical_id"):
+                    row.pop(keep)
+                rows.append(row)
+                diff = field_changes(before[ident], incoming[ident].to_record())
+                history.append(history_row(ident, source.id, fetch_id, now, "changed", diff))
+            session.execute(update(MeetingRow), rows)  # bulk UPDATE by primary key
+
+        for chunk in chunks(removed):
+            last = {
+                r.id: row_record(r, source.name)
+                for r in session.execute(select(MEETINGS).where(MeetingRow.id.in_(chunk))).all()
+            }
+            session.execute(delete(MeetingRow).where(MeetingRow.id.in_(chunk)))
+            session.execute(update(MeetingRow).where(MeetingRow.canonical_id.in_(chunk)).values(canonical_id=None))
+            history.extend(
+                history_row(i, source.id, fetch_id, now, "removed", {"last": jsonable(last[i])}) for i in chunk
+            )
+
+        for chunk in chunks(history):
+            session.execute(insert(CHANGES), chunk)
+        return len(added), len(changed), len(removed)
 
     @staticmethod
     def _replace_problems(
@@ -342,7 +355,7 @@ class Syncer:
             }
             for p in problems
         ]
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             session.execute(insert(PROBLEMS), chunk)
 
     def _record_unchanged(self, source: SourceRow, started: datetime, document: Document, report: SyncReport) -> None:
@@ -398,51 +411,6 @@ class Syncer:
 
 def _digest(document: Document) -> str:
     return hashlib.sha256(PARSER_VERSION.encode() + b"\0" + document.body).hexdigest()
-
-
-def _chunks(items: list[Any]) -> list[list[Any]]:
-    return [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
-
-
-def _change(
-    meeting: str, source_id: int, fetch_id: int, at: datetime, action: str, changes: dict[str, Any]
-) -> dict[str, Any]:
-    return {
-        "meeting_id": meeting,
-        "source_id": source_id,
-        "fetch_id": fetch_id,
-        "at": at,
-        "action": action,
-        "changes": changes,
-    }
-
-
-_NOT_COMPARED = {
-    "source",
-    "id",
-    "source_id",
-    "content_hash",
-    "first_seen_at",
-    "last_seen_at",
-    "changed_at",
-    "canonical_id",
-}
-
-
-def _field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: [_jsonable(before.get(key)), value]
-        for key, value in after.items()
-        if key not in _NOT_COMPARED and _jsonable(before.get(key)) != value
-    }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if k not in {"content_hash"}}
-    return value
 
 
 __all__ = ["PARSER_VERSION", "Severity", "SyncReport", "Syncer"]
