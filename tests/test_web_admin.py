@@ -203,3 +203,65 @@ def test_bad_source_form_says_what_was_wrong(finder: Finder) -> None:
     for fragment in ("lowercase", "kind must be one of", "http(s) URL", "not an IANA time zone"):
         assert fragment in response.text
     assert 'value="Bad Name"' in response.text, "what was typed is kept"
+
+
+def test_attendee_report_form_and_moderation(finder: Finder) -> None:
+    meeting = "hostile:hostile"
+    form_page = httpx.get(f"{finder.url}/meetings/{meeting}").text
+    assert f'action="/experience/{meeting.replace(":", "%3A")}' in form_page
+    assert 'name="experience" value="welcoming"' in form_page
+    forged = httpx.post(
+        f"{finder.url}/experience/{meeting}",
+        data={"experience": "unwelcoming"},
+        headers={"Origin": "https://x.example"},
+    )
+    assert forged.status_code == 403
+    trapped = httpx.post(f"{finder.url}/experience/{meeting}", data={"experience": "unwelcoming", "website": "spam"})
+    assert trapped.status_code == 200 and not reports_for(finder, meeting), "a bot's report is dropped"
+    missing = httpx.post(f"{finder.url}/experience/{meeting}", data={})
+    assert missing.status_code == 400 and "Choose whether" in missing.text
+    sent = httpx.post(f"{finder.url}/experience/{meeting}", data={"experience": "welcoming"})
+    assert sent.status_code == 200 and "read by a person" in sent.text
+    again = httpx.post(f"{finder.url}/experience/{meeting}?lang=es", data={"experience": "welcoming"})
+    assert again.status_code == 429 and "Ya nos contó" in again.text
+    [pending] = reports_for(finder, meeting)
+    assert pending.status == "pending"
+
+    client = _signed_in(finder)
+    queue = client.get("/admin/reports").text
+    assert "Hostile" in queue and "Welcome" in queue
+    approved = client.post(
+        "/admin/reports", data={"csrf": _csrf(queue), "ids": str(pending.id), "decision": "approved"}
+    )
+    assert approved.status_code == 303
+    assert "1 reports updated" in client.get("/admin/reports?status=approved").text
+    [done] = reports_for(finder, meeting)
+    assert done.status == "approved" and done.moderated_by == finder.operator[0]
+
+
+def test_operator_records_a_group_statement(finder: Finder) -> None:
+    client = _signed_in(finder)
+    page = client.get("/admin/statements").text
+    bad = client.post(
+        "/admin/statements",
+        data={"csrf": _csrf(page), "meeting_id": "hostile:hostile", "stance": "welcoming", "statement": "x",
+              "given_by": "secretary", "given_on": "yesterday"},
+    )  # fmt: skip
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text and 'value="secretary"' in bad.text
+    saved = client.post(
+        "/admin/statements",
+        data={"csrf": _csrf(page), "meeting_id": "hostile:hostile", "stance": "welcoming",
+              "statement": "People on medication are welcome here.", "given_by": "the group secretary",
+              "given_on": "2026-11-01"},
+    )  # fmt: skip
+    assert saved.status_code == 303
+    assert "People on medication are welcome here." in client.get("/admin/statements").text
+    _wait_for(lambda: "A statement from the group" in httpx.get(f"{finder.url}/meetings/hostile:hostile").text)
+    api = httpx.get(f"{finder.url}/api/v1/meetings/hostile:hostile").json()
+    assert api["medication"]["stance"] == "welcoming"
+
+
+def reports_for(finder: Finder, meeting: str) -> list[Any]:
+    from manyroads.medication.reports import reports
+
+    return reports(_store(finder), meeting_id=meeting)

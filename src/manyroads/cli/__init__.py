@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from manyroads import __version__
-from manyroads.cli import demo, meetings, serve, sources, sync, users, vocabulary
+from manyroads.cli import demo, meetings, serve, sources, stance, sync, users, vocabulary
 from manyroads.cli.state import AppState
 from manyroads.config import Settings
 
@@ -54,6 +54,8 @@ def root(
 app.add_typer(sources.app, name="sources")
 app.add_typer(meetings.app, name="meetings")
 app.add_typer(users.app, name="users")
+app.add_typer(stance.statements_app, name="statements")
+app.add_typer(stance.reports_app, name="reports")
 app.command("sync")(sync.sync_command)
 app.command("history")(meetings.history_command)
 app.command("problems")(meetings.problems_command)

@@ -9,6 +9,7 @@ this meeting's page show?".
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -56,14 +57,19 @@ def _month(at: datetime) -> str:
 class StanceEvidence:
     """Statements and report totals for one data version of the store."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, check_seconds: float = 2.0):
         self.store = store
+        self.check_seconds = check_seconds  # how stale a page may be after an operator's change
+        self._checked = -1e9
         self._lock = threading.Lock()
         self._version = -1
         self._statements: dict[str, GroupStatementRow] = {}
         self._reports: dict[str, ReportAggregate] = {}
 
-    def _load(self) -> None:
+    def _load(self, force: bool = False) -> None:
+        if not force and time.monotonic() - self._checked < self.check_seconds:
+            return
+        self._checked = time.monotonic()
         version = self.store.data_version()
         if version == self._version:
             return
@@ -120,7 +126,7 @@ class StanceEvidence:
             ids: Sequence[str], fellowships: Sequence[str], features: Sequence[Sequence[str]]
         ) -> npt.NDArray[np.int8]:
             column = stance_codes(ids, fellowships, features)
-            self._load()
+            self._load(force=True)  # the index being built must match the store it reads
             touched = self._statements.keys() | self._reports.keys()
             if not touched:
                 return column

@@ -41,7 +41,12 @@ _KEY_PREFIX = "report-key:"
 
 
 class ReportRefused(ValueError):
-    """A report not accepted; the message is safe to show the sender."""
+    """A report not accepted. `reason` is one of: experience, meeting, duplicate, limit; the
+    message is safe to show the sender."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +92,12 @@ def submit_report(store: Store, meeting_id: str, experience: str, address: str, 
     """Record a pending report; returns a message for the sender, or raises ReportRefused."""
     now = now or utcnow()
     if experience not in EXPERIENCES:
-        raise ReportRefused("choose whether people on medication were made welcome")
+        raise ReportRefused("experience", "choose whether people on medication were made welcome")
     reporter = reporter_hash(store, address, now)
     day_start = now - timedelta(hours=24)
     with store.transaction() as session:
         if session.get(MeetingRow, meeting_id) is None:
-            raise ReportRefused("that meeting is no longer listed")
+            raise ReportRefused("meeting", "that meeting is no longer listed")
         today = list(
             session.execute(
                 select(StanceReportRow.meeting_id).where(
@@ -101,9 +106,9 @@ def submit_report(store: Store, meeting_id: str, experience: str, address: str, 
             ).scalars()
         )
         if meeting_id in today:
-            raise ReportRefused("you have already told us about this meeting today; thank you")
+            raise ReportRefused("duplicate", "you have already told us about this meeting today; thank you")
         if len(today) >= PER_SENDER_PER_DAY:
-            raise ReportRefused("that is as many reports as we take from one connection in a day")
+            raise ReportRefused("limit", "that is as many reports as we take from one connection in a day")
         flags = []
         recent = session.scalar(
             select(func.count())

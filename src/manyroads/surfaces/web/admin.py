@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from manyroads import operators
+from manyroads.medication.reports import reports
 from manyroads.sources import ADAPTERS
 from manyroads.sources.timezones import canonical_zone
 from manyroads.store.tables import SourceRow
@@ -67,7 +68,7 @@ def operator(request: Request) -> str | None:
     return str(user)
 
 
-def _login_redirect(request: Request) -> Response:
+def login_redirect(request: Request) -> Response:
     return RedirectResponse(f"/admin/login?lang={language_of(request)}", status_code=303)
 
 
@@ -120,14 +121,14 @@ async def logout(request: Request) -> Response:
     if user:
         operators.record(request.app.state.context.store, user, "sign out")
     request.session.clear()
-    return _login_redirect(request)
+    return login_redirect(request)
 
 
 @router.get("", response_class=HTMLResponse)
 async def dashboard(request: Request) -> Response:
     user = operator(request)
     if user is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     context: AppContext = request.app.state.context
     return render(
         request,
@@ -139,6 +140,7 @@ async def dashboard(request: Request) -> Response:
         sources=context.store.sources(),
         kinds=sorted(ADAPTERS),
         message=request.session.pop(SESSION_FLASH, None),
+        pending_reports=len(reports(context.store, status="pending")),
     )
 
 
@@ -146,7 +148,7 @@ async def dashboard(request: Request) -> Response:
 async def source_page(request: Request, name: str) -> Response:
     user = operator(request)
     if user is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     context: AppContext = request.app.state.context
     try:
         source = context.store.source(name)
@@ -168,7 +170,7 @@ async def source_page(request: Request, name: str) -> Response:
 async def audit(request: Request) -> Response:
     user = operator(request)
     if user is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     context: AppContext = request.app.state.context
     return render(
         request, "admin/audit.html", language_of(request), "admin", entries=operators.audit_log(context.store)
@@ -179,7 +181,7 @@ async def audit(request: Request) -> Response:
 async def add_source(request: Request) -> Response:
     user = operator(request)
     if user is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     form = await checked_form(request)
     context: AppContext = request.app.state.context
     name, kind, location = form.get("name", "").strip(), form.get("kind", ""), form.get("location", "").strip()
@@ -228,7 +230,7 @@ async def add_source(request: Request) -> Response:
 async def source_action(request: Request, name: str, action: str) -> Response:
     user = operator(request)
     if user is None:
-        return _login_redirect(request)
+        return login_redirect(request)
     await checked_form(request)
     context: AppContext = request.app.state.context
     try:
