@@ -134,11 +134,14 @@ def _directory(rows: list[list[Any]], *, reference: bool = True, columns: list[s
     return buffer.getvalue()
 
 
+_BLANK_INTAKE = ["", "", ""]
 DIRECTORY_ROWS = [
-    ["Riverside OTP", "", "10 Main St", "", "Charlottesville", "VA", 22902, "434-555-0100", "", "", "", "", "SA MU BU OTP * ADLT MD"],
-    ["Hillside Clinic", "Teen program", "5 Oak Ave", "Suite 2", "Charlottesville", "VA", "22903.0", "434-555-0101", "434-555-0199", "", "", "", "SA VTRL MOA TELE * SP F70 CHLD ADLT ZZZ"],
-    ["Nowhere House", "", "1 Road", "", "Atlantis", "VA", "00000", "", "", "", "", "", "SA"],
-    ["Riverside OTP", "", "10 Main St", "", "Charlottesville", "VA", 22902, "434-555-0100", "", "", "", "", "SA"],
+    ["Riverside OTP", "", "10 Main St", "", "Charlottesville", "VA", 22902, "434-555-0100", "", *_BLANK_INTAKE,
+     "SA MU BU OTP * ADLT MD"],
+    ["Hillside Clinic", "Teen program", "5 Oak Ave", "Suite 2", "Charlottesville", "VA", "22903.0", "434-555-0101",
+     "434-555-0199", *_BLANK_INTAKE, "SA VTRL MOA TELE * SP F70 CHLD ADLT ZZZ"],
+    ["Nowhere House", "", "1 Road", "", "Atlantis", "VA", "00000", "", "", *_BLANK_INTAKE, "SA"],
+    ["Riverside OTP", "", "10 Main St", "", "Charlottesville", "VA", 22902, "434-555-0100", "", *_BLANK_INTAKE, "SA"],
 ]  # fmt: skip
 
 
