@@ -170,7 +170,7 @@ def test_directory_workbook_in_the_wrong_shape() -> None:
     adapter = adapter_for("findtreatment")
     with pytest.raises(SourceFormatError, match="no 'Service Code Reference' sheet"):
         adapter.parse(_directory(DIRECTORY_ROWS, reference=False), _context())
-    with pytest.raises(SourceFormatError, match="lacks the column.*service_code_info"):
+    with pytest.raises(SourceFormatError, match=r"lacks the column.*service_code_info"):
         adapter.parse(_directory([], columns=["name1", "street1", "city", "state", "zip", "phone"]), _context())
     with pytest.raises(SourceFormatError, match="cannot be read as XLSX"):
         adapter.parse(b"PK\x03\x04 but not really a workbook", _context())
