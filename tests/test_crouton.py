@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser import browser, require_node_module
+from tests.browser import require_node_module
 from tests.conftest import LoopbackServer
 from tests.live import LiveServer
 
@@ -23,7 +23,7 @@ PAGE = """<!doctype html>
 
 
 @pytest.mark.browser
-def test_crouton_renders_our_meetings(served: LiveServer, http_server: LoopbackServer) -> None:
+def test_crouton_renders_our_meetings(served: LiveServer, http_server: LoopbackServer, chromium: Any) -> None:
     crouton = require_node_module("@bmlt-enabled/croutonjs")
     bodies = httpx.get(f"{served.url}/bmlt/client_interface/json/", params={"switcher": "GetServiceBodies"}).json()
     parent = next(b for b in bodies if b["parent_id"] == "0")
@@ -40,13 +40,16 @@ def test_crouton_renders_our_meetings(served: LiveServer, http_server: LoopbackS
         headers={"Content-Type": "text/html"},
     )
     errors: list[str] = []
-    with browser() as chromium:
-        page = chromium.new_page()  # type: ignore[attr-defined]
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(page_url)
         page.wait_for_selector(".bmlt-data-row", timeout=30_000)
         names = page.locator(".meeting-name").all_inner_texts()
         body_text = page.inner_text("body")
+    finally:
+        context.close()
     assert not errors, f"crouton threw: {errors[:3]}"
     assert len(names) == len(expected), "every meeting is rendered"
     assert {m["meeting_name"] for m in expected} == {n.strip() for n in names}

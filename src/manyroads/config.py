@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     default_timezone: str = Field(
         default="UTC", description="Zone for showing times when the browser does not say its own (JavaScript off)."
     )
+    guidance_dir: Path | None = Field(
+        default=None, description="Your own copy of the referral guidance (topics.yaml, citations.yaml)."
+    )
     secure_cookies: bool | None = Field(
         default=None,
         description="Send the operator session cookie over HTTPS only (default: when public_url is https).",

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from manyroads import __version__
-from manyroads.cli import demo, meetings, serve, sources, stance, sync, users, vocabulary
+from manyroads.cli import demo, meetings, referral, serve, sources, stance, sync, users, vocabulary
 from manyroads.cli.state import AppState
 from manyroads.config import Settings
 
@@ -63,6 +63,7 @@ app.command("demo")(demo.demo_command)
 app.command("vocabulary")(vocabulary.vocabulary_command)
 app.command("serve")(serve.serve_command)
 app.command("search")(serve.search_command)
+app.command("referral")(referral.referral_command)
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from manyroads import __version__
 from manyroads.config import Settings
 from manyroads.geo import gazetteer
-from manyroads.surfaces import api, facilities, feeds, web
+from manyroads.surfaces import api, facilities, feeds, referral, web
 from manyroads.surfaces.context import AppContext, request_base
 from manyroads.surfaces.feeds import bmlt
 from manyroads.surfaces.params import ApiError
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     )
     app.include_router(api.router)
     app.include_router(facilities.router)
+    app.include_router(referral.router)
     app.include_router(feeds.router)
     app.include_router(bmlt.router)
     web.install(app, settings)

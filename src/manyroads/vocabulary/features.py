@@ -140,3 +140,9 @@ FEATURE_FAMILIES: dict[str, tuple[str, ...]] = {
 
 def is_feature(name: str) -> bool:
     return name in FEATURES_BY_NAME
+
+
+def feature_label(name: str, language: str) -> str:
+    """A feature in plain words in `language` (en or es); unknown names come back as they are."""
+    feature = FEATURES_BY_NAME.get(name)
+    return feature.label(language) if feature else name

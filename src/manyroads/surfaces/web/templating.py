@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from manyroads.fellowships import fellowship
 from manyroads.surfaces.web.i18n import translations
-from manyroads.vocabulary.features import FEATURES_BY_NAME
+from manyroads.vocabulary.features import feature_label
 from manyroads.vocabulary.languages import language_name
 
 _LOCALES = {"en": "en_US", "es": "es"}
@@ -45,11 +45,6 @@ def nl2br(text: str | None) -> Markup:
     if not text:
         return Markup("")
     return Markup("<br>").join(escape(line) for line in text.split("\n"))
-
-
-def feature_label(name: str, language: str) -> str:
-    feature = FEATURES_BY_NAME.get(name)
-    return feature.label(language) if feature else name
 
 
 def distance(km: float | None, units: str) -> str:
