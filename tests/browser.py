@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 
 
@@ -46,3 +48,17 @@ def browser() -> Iterator[object]:
             yield launched
         finally:
             launched.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical WCAG problems axe-core finds on the page as it stands (the page's
+    context needs bypass_csp=True: axe arrives as a script tag our CSP rightly refuses)."""
+    axe = require_node_module("axe-core") / "axe.min.js"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

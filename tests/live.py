@@ -20,11 +20,28 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data_dir: Path, database_url: str | None = None, **settings: object):
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str | None = None,
+        *,
+        log_level: str = "warning",
+        own_log_handlers: bool = True,
+        **settings: object,
+    ):
+        """`own_log_handlers=False` leaves uvicorn's loggers (access log included) to propagate
+        to the root logger, where pytest's caplog sees them."""
         self.port = free_port()
         config_settings = Settings(data_dir=data_dir, database_url=database_url, **settings)  # type: ignore[arg-type]
         self.app = create_app(config_settings)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level=log_level,
+            lifespan="on",
+            **({} if own_log_handlers else {"log_config": None}),
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser import require_node_module
+from tests.browser import axe_violations, require_node_module
 from tests.conftest import Finder
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 PUBLIC_PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "home": ("/", {}),
@@ -29,26 +28,17 @@ PUBLIC_PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "about": ("/about", {}),
     "not-found": ("/meetings/aa-rough-edges:gone", {}),
     "home-es": ("/", {"lang": "es"}),
+    "referral": ("/referral", {}),
+    "facility": ("/facilities/treatment-locator:demo00001", {}),
 }
 ADMIN_PAGES = {
     "admin-login": "/admin/login",
     "admin-dashboard": "/admin",
     "admin-source": "/admin/sources/aa-rough-edges",
     "admin-audit": "/admin/audit",
+    "admin-reports": "/admin/reports",
+    "admin-statements": "/admin/statements",
 }
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    """Serious and critical violations on the page as it stands."""
-    axe = require_node_module("axe-core") / "axe.min.js"
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(axe))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [
-        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _context(chromium: Any, width: int, height: int) -> Any:
@@ -92,19 +82,19 @@ def test_axe_finds_no_serious_problems(finder: Finder, chromium: Any, width_name
         for name, (path, params) in PUBLIC_PAGES.items():
             page.goto(finder.page_url(path, tz="America/Chicago", **params))
             _settle(page, name)
-            found[name] = _axe(page)
+            found[name] = axe_violations(page)
             page.screenshot(path=str(ARTIFACTS / f"{name}-{width_name}.png"), full_page=True)
         _sign_in(page, finder)
         for name, path in ADMIN_PAGES.items():
             if name == "admin-login":
                 continue
             page.goto(finder.url + path)
-            found[name] = _axe(page)
+            found[name] = axe_violations(page)
             page.screenshot(path=str(ARTIFACTS / f"{name}-{width_name}.png"), full_page=True)
         login = context.new_page()
         login.context.clear_cookies()
         login.goto(finder.url + ADMIN_PAGES["admin-login"])
-        found["admin-login"] = _axe(login)
+        found["admin-login"] = axe_violations(login)
         login.screenshot(path=str(ARTIFACTS / f"admin-login-{width_name}.png"), full_page=True)
     finally:
         context.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from manyroads.cli.state import console, fail, print_json, state
+from manyroads.cli.state import console, errors, fail, print_json, state
 
 
 def referral_command(
@@ -79,7 +79,7 @@ def referral_command(
         console.print(plan_text(plan, base), markup=False, highlight=False)
     if pdf is not None:
         pdf.write_bytes(render_pdf(plan, base, clinician_pages=clinician_pages))
-        console.print(f"Wrote the sheet to {pdf}", highlight=False)
+        errors.print(f"Wrote the sheet to {pdf}", highlight=False)  # stderr: stdout stays the plan (or JSON)
     if ics is not None:
         ics.write_bytes(plan_calendar(plan, base, datetime.now(UTC)))
-        console.print(f"Wrote {len(plan.all_meetings)} meetings to {ics}", highlight=False)
+        errors.print(f"Wrote {len(plan.all_meetings)} meetings to {ics}", highlight=False)

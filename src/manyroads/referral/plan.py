@@ -224,7 +224,8 @@ class _Chooser:
         elif stance == "mixed" and situation.on_medication:
             score -= 3
         if situation.age_group in _YOUTH and "young_people" in features:
-            score += 4
+            # Under 18, a meeting of peers matters most: many adult meetings are a hard first room for a teenager.
+            score += 6 if situation.age_group == "youth" else 4
             reasons.append("young_people")
         if situation.age_group == "older_adult" and "seniors" in features:
             score += 3
