@@ -29,7 +29,9 @@ PUBLIC_PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "not-found": ("/meetings/aa-rough-edges:gone", {}),
     "home-es": ("/", {"lang": "es"}),
     "referral": ("/referral", {}),
-    "facility": ("/facilities/treatment-locator:demo00001", {}),
+    "treatment": ("/treatment", {"place": "Springfield, IL"}),
+    "map-treatment": ("/meetings", {"place": "Springfield, IL", "when": "any", "view": "map", "treatment": "any"}),
+    "facility": ("/facilities/treatment-locator:demo00002", {}),
 }
 ADMIN_PAGES = {
     "admin-login": "/admin/login",
@@ -49,7 +51,7 @@ def _context(chromium: Any, width: int, height: int) -> Any:
 
 
 def _settle(page: Any, name: str) -> None:
-    if name == "map":
+    if name.startswith("map"):
         page.wait_for_selector("[data-map][data-ready]", timeout=15_000)
     if name == "my":
         page.wait_for_selector("[data-my-week] li")

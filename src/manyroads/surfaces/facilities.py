@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -111,6 +112,22 @@ def facility_summary(record: dict[str, Any], distance_km: float | None, matched_
     shown["distance_km"] = distance_km
     shown["matched_on"] = matched_on.date().isoformat() if matched_on else None
     return shown
+
+
+def facility_points(facilities: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Map markers for facilities (the finder's map shows them beside meetings)."""
+    return [
+        {
+            "kind": "facility",
+            "id": f["id"],
+            "name": f["name"],
+            "lat": f["latitude"],
+            "lon": f["longitude"],
+            "url": f"/facilities/{quote(f['id'])}?lang={language}",
+        }
+        for f in facilities
+        if f["latitude"] is not None
+    ]
 
 
 @router.get(

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from manyroads.config import Settings
-from manyroads.surfaces.web import admin, admin_stance, experience, pages, referral
+from manyroads.surfaces.web import admin, admin_stance, experience, pages, referral, treatment
 
 STATIC = Path(__file__).with_name("static")
 NODE_MODULES = Path(__file__).resolve().parents[4] / "node_modules"
@@ -41,6 +41,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(pages.router)
     app.include_router(experience.router)
     app.include_router(referral.router)
+    app.include_router(treatment.router)
     app.include_router(admin.router)
     app.include_router(admin_stance.router)
     leaflet = leaflet_directory()

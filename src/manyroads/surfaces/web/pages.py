@@ -23,11 +23,15 @@ from manyroads.index.timeplan import next_start_reference
 from manyroads.model import Attendance
 from manyroads.sources.timezones import canonical_zone
 from manyroads.surfaces.context import AppContext
+from manyroads.surfaces.facilities import facility_points, search_facilities
 from manyroads.surfaces.params import ApiError, build_query
 from manyroads.surfaces.present import meeting_summary
 from manyroads.surfaces.service import run_search, stance_for
 from manyroads.surfaces.web.i18n import COOKIE, LANGUAGES, negotiate, translate
 from manyroads.surfaces.web.templating import environment
+from manyroads.treatment.index import MAX_RADIUS_KM as MAX_FACILITY_RADIUS_KM
+from manyroads.treatment.index import FacilityQuery
+from manyroads.treatment.model import MEDICATIONS
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,6 +95,7 @@ class FinderForm(BaseModel):
     view: str = Field("list", pattern="^(list|map)$")
     cursor: str | None = Field(None, max_length=1000)
     at: datetime | None = None
+    treatment: str | None = Field(None, pattern="^(any|buprenorphine|methadone|naltrexone)$")
 
     @property
     def welcoming(self) -> bool:
@@ -98,7 +103,9 @@ class FinderForm(BaseModel):
 
     @property
     def more_open(self) -> bool:
-        return bool(self.any_feature or self.feature or self.medication or self.fellowship or self.language)
+        return bool(
+            self.any_feature or self.feature or self.medication or self.fellowship or self.language or self.treatment
+        )
 
 
 def language_of(request: Request) -> str:
@@ -264,6 +271,7 @@ async def results(request: Request) -> Response:
     page = run_search(context, query, place, language)
     points = [
         {
+            "kind": "meeting",
             "id": m["id"],
             "name": m["name"],
             "lat": m["location"]["latitude"],
@@ -273,6 +281,9 @@ async def results(request: Request) -> Response:
         for m in page.meetings
         if m["location"]["latitude"] is not None and not m["location"]["approximate"] and m["attendance"] != "online"
     ]
+    facilities = _facilities_beside(context, form, query) if form.treatment and query.near else []
+    if form.view == "map":
+        points += facility_points(facilities, language)
     next_url = None
     if page.result.next_cursor:
         next_url = _with(
@@ -290,11 +301,26 @@ async def results(request: Request) -> Response:
         now=now,
         next_url=next_url,
         map_points=points,
+        facilities=facilities,
+        treatment_url="/treatment?"
+        + urlencode(
+            {"place": place.name if place else "", "near": form.near or "", "lang": language}
+            | ({"medication": form.treatment} if form.treatment in MEDICATIONS else {})
+        ),
         tile_url=context.settings.tile_url,
         tile_attribution=context.settings.tile_attribution,
         **_links(request, form),
         **_common(context, form, viewer),
     )
+
+
+def _facilities_beside(context: AppContext, form: FinderForm, query: SearchQuery) -> list[dict[str, Any]]:
+    """Treatment places around the same point as the meetings (at least 25 km out: they are fewer)."""
+    assert query.near is not None
+    medications = frozenset({form.treatment}) if form.treatment in MEDICATIONS else frozenset(MEDICATIONS)
+    radius = min(max(query.radius_km or 0.0, 25.0), MAX_FACILITY_RADIUS_KM)
+    found = FacilityQuery(near=query.near, radius_km=radius, medications=medications, limit=10, offset=0)
+    return search_facilities(context, found).facilities
 
 
 def _with(request: Request, **changes: str | None) -> str:

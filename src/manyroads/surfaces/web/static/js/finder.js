@@ -120,8 +120,12 @@
         attribution: element.getAttribute("data-attribution"), maxZoom: 18
       }).addTo(view);
       var bounds = [];
+      // Meetings are round; treatment places are squares in another colour, so the two differ without colour too.
+      var facilityIcon = L.divIcon({ className: "facility-marker", iconSize: [16, 16] });
       points.forEach(function (p) {
-        var marker = L.circleMarker([p.lat, p.lon], { radius: 8, weight: 2, color: "#0b5394", fillOpacity: 0.8 });
+        var marker = p.kind === "facility"
+          ? L.marker([p.lat, p.lon], { icon: facilityIcon, title: p.name, keyboard: false })
+          : L.circleMarker([p.lat, p.lon], { radius: 8, weight: 2, color: "#0b5394", fillOpacity: 0.8 });
         var link = document.createElement("a");
         link.href = p.url;
         link.textContent = p.name;

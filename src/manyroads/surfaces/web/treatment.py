@@ -1,0 +1,150 @@
+"""Treatment pages: where medication for opioid use disorder is offered near a place (a list and a
+map), and one facility's page. Shows only what the treatment locator published, with the date
+we read it; people are asked to call before going."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from manyroads.geo import Place
+from manyroads.surfaces.context import AppContext
+from manyroads.surfaces.facilities import (
+    FacilityParams,
+    facility_points,
+    facility_query,
+    facility_summary,
+    search_facilities,
+)
+from manyroads.surfaces.params import KM_PER_MILE, ApiError
+from manyroads.surfaces.web.pages import language_of, render
+from manyroads.treatment.model import MEDICATIONS
+
+router = APIRouter(include_in_schema=False)
+PAYMENTS = ("medicaid", "medicare", "private_insurance", "sliding_fee", "free", "ihs_tribal", "military")
+AGES = ("children_adolescents", "young_adults", "adults", "seniors")
+
+
+class TreatmentForm(BaseModel):
+    """The treatment page's query string; unknown keys are ignored, empty ones mean "any"."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    place: str | None = Field(None, max_length=200)
+    near: str | None = Field(None, max_length=60)
+    radius: int = Field(25, ge=1, le=300)
+    units: str = Field("mi", pattern="^(mi|km)$")
+    medication: str | None = Field(None, pattern=f"^({'|'.join(MEDICATIONS)})$")
+    accepts: bool = False
+    otp: bool = False
+    telehealth: bool = False
+    spanish: bool = False
+    payment: str | None = Field(None, pattern=f"^({'|'.join(PAYMENTS)})$")
+    age: str | None = Field(None, pattern=f"^({'|'.join(AGES)})$")
+    view: str = Field("list", pattern="^(list|map)$")
+
+    @property
+    def radius_km(self) -> float:
+        return self.radius * (KM_PER_MILE if self.units == "mi" else 1.0)
+
+
+def _form(request: Request) -> TreatmentForm:
+    raw = {k: v for k, v in request.query_params.items() if v != ""}
+    if request.query_params.get("units") is None and language_of(request) == "es":
+        raw["units"] = "km"
+    try:
+        return TreatmentForm.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ApiError(400, f"{field}: {first['msg']}", field) from None
+
+
+def _params(form: TreatmentForm) -> FacilityParams:
+    return FacilityParams(
+        near=form.near,
+        place=None if form.near else form.place,
+        radius_km=min(form.radius_km, 500.0),
+        radius_mi=None,
+        medication=[form.medication] if form.medication else list(MEDICATIONS),
+        otp=form.otp,
+        accepts_on_medication=form.accepts,
+        telehealth=form.telehealth,
+        language=["es"] if form.spanish else [],
+        payment=[form.payment] if form.payment else [],
+        age=[form.age] if form.age else [],
+        limit=50 if form.view == "map" else 25,
+        offset=0,
+    )
+
+
+def _with(request: Request, **changes: str) -> str:
+    query = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    query += list(changes.items())
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+@router.get("/treatment", response_class=HTMLResponse)
+async def treatment(request: Request) -> Response:
+    context: AppContext = request.app.state.context
+    language = language_of(request)
+    form = _form(request)
+    values: dict[str, Any] = {
+        "form": form,
+        "payments": PAYMENTS,
+        "ages": AGES,
+        "medications": MEDICATIONS,
+        "searched": bool(form.place or form.near),
+        "facilities": [],
+        "total": 0,
+        "place": None,
+        "place_error": None,
+        "map_points": [],
+        "list_url": _with(request, view="list"),
+        "map_url": _with(request, view="map"),
+        "tile_url": context.settings.tile_url,
+        "tile_attribution": context.settings.tile_attribution,
+    }
+    if values["searched"]:
+        try:
+            query, place = facility_query(context, _params(form))
+        except ApiError as error:
+            if error.field != "place":
+                raise
+            values["place_error"] = error.message
+        else:
+            page = search_facilities(context, query, place)
+            values.update(
+                facilities=page.facilities,
+                total=page.total,
+                place=place,
+                map_points=facility_points(page.facilities, language),
+                meetings_url=_meetings_near(form, place, language),
+            )
+    return render(request, "treatment.html", language, "treatment", **values)
+
+
+def _meetings_near(form: TreatmentForm, place: Place | None, language: str) -> str:
+    where = {"near": form.near} if form.near else {"place": place.name if place else form.place or ""}
+    return "/meetings?" + urlencode({**where, "when": "any", "lang": language})
+
+
+@router.get("/facilities/{ident:path}", response_class=HTMLResponse)
+async def facility_page(request: Request, ident: str) -> Response:
+    context: AppContext = request.app.state.context
+    language = language_of(request)
+    found = context.store.facility_records([ident])
+    if not found:
+        raise ApiError(404, f"no treatment place with id {ident!r}", "id")
+    record = found[0]
+    matched = {s.name: s.last_success_at for s in context.store.sources()}
+    facility = facility_summary(record, None, matched.get(record["source"]))
+    meetings_url = None
+    if record["latitude"] is not None:
+        near = f"{record['latitude']:.2f},{record['longitude']:.2f}"
+        meetings_url = "/meetings?" + urlencode({"near": near, "when": "any", "radius": "5", "lang": language})
+    return render(request, "facility.html", language, "treatment", facility=facility, meetings_url=meetings_url)
