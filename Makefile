@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.finder
+	$(BIN)/python -m bench.referral
 
 clean:
 	rm -rf $(VENV) manyroads-data .pytest_cache .mypy_cache .ruff_cache test-artifacts
