@@ -169,7 +169,12 @@ def main() -> None:
         + "\n\nTargets: plan p95 <= 100 ms; PDF p95 <= 300 ms; calendar p95 <= 50 ms."
     )
     context.store.close()
-    report("referral", "Referral benchmark", f"python -m bench.referral --data-dir {args.data_dir}", body)
+    report(
+        "referral",
+        "Referral benchmark",
+        f"python -m bench.referral --data-dir {args.data_dir} --runs {args.runs}",
+        body,
+    )
 
 
 if __name__ == "__main__":
