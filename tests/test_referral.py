@@ -289,6 +289,9 @@ def test_the_json_plan_shows_where_each_stance_came_from(finder: Finder) -> None
     welcoming = data["meetings"][0]
     assert welcoming["stance"] == "welcoming" and welcoming["stance_evidence"]
     assert {"kind", "summary"} <= set(welcoming["stance_evidence"][0])
+    assert welcoming["stance_basis"].startswith("Known from the meeting list's own code, as of 20")
+    unknown = [m for m in data["meetings"] + data["online_meetings"] if m["stance"] == "unknown"]
+    assert all(m["stance_basis"] == "" for m in unknown), "an unknown stance claims no source"
     assert data["finder"] == f"{BASE}/meetings?lang=en&place=Springfield%2C+IL"
     assert "methadone" not in data["finder"], "the printed link says nothing about the person"
 

@@ -70,7 +70,7 @@ _CODE_SUMMARY = {
 def code_evidence(record: Mapping[str, Any], language: str = "en") -> Evidence | None:
     if "medication_welcome" not in record["features"]:
         return None
-    updated = record.get("source_updated")
+    updated = record.get("source_updated") or record.get("last_seen_at")  # the feed's date, else when we read it
     template = _CODE_SUMMARY["es" if language.startswith("es") else "en"]
     return Evidence(
         kind="feed_code",

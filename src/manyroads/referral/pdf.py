@@ -118,7 +118,8 @@ def _meeting_block(meeting: dict[str, Any], text: dict[str, str]) -> list[Any]:
         lines.append(_p(f"{text['join']}: {meeting['conference_url']}"))
     if meeting["conference_phone"]:
         lines.append(_p(f"{text['phone']}: {meeting['conference_phone']}"))
-    lines.append(_p(f"{meeting['stance_text']}. {text['why']}: {', '.join(meeting['reasons'])}.", SMALL))
+    stance = meeting["stance_text"] + (f" ({meeting['stance_basis']})" if meeting["stance_basis"] else "")
+    lines.append(_p(f"{stance}. {text['why']}: {', '.join(meeting['reasons'])}.", SMALL))
     lines.append(_p(meeting["url"], SMALL))
     return lines
 

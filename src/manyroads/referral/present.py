@@ -55,6 +55,12 @@ LABELS: dict[str, dict[str, str]] = {
         "otp": "Certified opioid treatment program",
         "next": "Next: {date}",
         "languages": "Languages besides English",
+        "basis": "Known from {what}, as of {date}",
+        "basis_undated": "Known from {what}",
+        "basis_charter": "the fellowship's published position",
+        "basis_feed_code": "the meeting list's own code",
+        "basis_group_statement": "a statement from the group",
+        "basis_attendee_reports": "reports from people who went",
     },
     "es": {
         "title": "Sus opciones de apoyo",
@@ -90,6 +96,12 @@ LABELS: dict[str, dict[str, str]] = {
         "otp": "Programa certificado de tratamiento de opioides",
         "next": "Próxima: {date}",
         "languages": "Idiomas además del inglés",
+        "basis": "Según {what}, a fecha de {date}",
+        "basis_undated": "Según {what}",
+        "basis_charter": "la postura publicada de la confraternidad",
+        "basis_feed_code": "el código de la propia lista de reuniones",
+        "basis_group_statement": "una declaración del grupo",
+        "basis_attendee_reports": "informes de personas que asistieron",
     },
 }
 REASONS = {
@@ -177,6 +189,7 @@ def meeting_view(meeting: ChosenMeeting, language: str, base_url: str) -> dict[s
         "reasons": [reasons[r] for r in meeting.reasons if r in reasons and not (r == "welcoming" and stance == r)],
         "stance": stance,
         "stance_text": text.get(f"stance_{stance}", text["stance_unknown"]),
+        "stance_basis": stance_basis(meeting.stance, text),
         "stance_evidence": meeting.stance["evidence"],
         "url": f"{base_url}/meetings/{record['id']}?lang={language}",
     }
@@ -204,6 +217,27 @@ def facility_view(facility: dict[str, Any], language: str) -> dict[str, Any]:
         "distance_km": round(facility["distance_km"], 1),
         "matched_on": facility["matched_on"],
     }
+
+
+def stance_basis(stance: dict[str, Any], text: dict[str, str]) -> str:
+    """Where a known stance came from and when, in the sheet's words ("" when unknown)."""
+    if stance["stance"] == "unknown":
+        return ""
+
+    def said(item: dict[str, Any]) -> str:
+        what = text[f"basis_{item['kind']}"]
+        return (
+            text["basis"].format(what=what, date=item["as_of"])
+            if item["as_of"]
+            else text["basis_undated"].format(what=what)
+        )
+
+    for kind in ("group_statement", "feed_code", "charter", "attendee_reports"):
+        for item in stance["evidence"]:
+            if item["kind"] == kind and item["stance"] == stance["stance"]:
+                return said(item)
+    reports = next((e for e in stance["evidence"] if e["kind"] == "attendee_reports"), None)
+    return said(reports) if reports is not None else ""  # "mixed": the reports are what differs
 
 
 def facility_offers(facility: dict[str, Any], text: dict[str, str]) -> list[str]:
@@ -270,7 +304,8 @@ def plan_text(plan: ReferralPlan, base_url: str) -> str:
             where = m["address"] or m["conference_url"] or m["conference_phone"]
             if where:
                 lines.append(f"  {where}")
-            lines.append(f"  {m['stance_text']}; {', '.join(m['reasons'])}")
+            basis = f" ({m['stance_basis']})" if m["stance_basis"] else ""
+            lines.append(f"  {m['stance_text']}{basis}; {', '.join(m['reasons'])}")
             lines.append(f"  {m['url']}")
         lines.append("")
     if data["facilities"]:
