@@ -37,13 +37,7 @@ def run_sync(
         total = len(store.sources(names or None))
     except KeyError as error:
         fail(str(error.args[0]))
-    fetcher = HttpFetcher(
-        timeout=settings.fetch_timeout,
-        retries=settings.fetch_retries,
-        host_interval=settings.host_interval,
-        max_bytes=settings.max_document_bytes,
-        allow_private=settings.allow_private_sources,
-    )
+    fetcher = HttpFetcher.from_settings(settings)
     syncer = Syncer(store, fetcher, shrink_threshold=settings.shrink_threshold, parse_workers=1)
     columns = (
         SpinnerColumn(),

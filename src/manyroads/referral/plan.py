@@ -26,7 +26,7 @@ from manyroads.model import Attendance
 from manyroads.referral.guidance import Guide, Library, guide, load_library
 from manyroads.referral.situation import Situation
 from manyroads.store import Store
-from manyroads.treatment.index import FacilityIndexHolder, FacilityQuery
+from manyroads.treatment.index import FacilityIndexHolder, FacilityQuery, facility_details
 
 IN_PERSON_KM = 25.0
 IN_PERSON_KM_NO_TRANSPORT = 8.0
@@ -311,15 +311,5 @@ def _facilities(
         taken = {h.id for h in first}
         hits = first + [h for h in hits if h.id not in taken]
         hits = hits[: query.limit]
-    records = {r["id"]: r for r in resources.store.facility_records([h.id for h in hits])}
-    matched = {s.name: s.last_success_at for s in resources.store.sources()}
-    found = []
-    for hit in hits:
-        record = records.get(hit.id)
-        if record is None:
-            continue
-        last = matched.get(record["source"])
-        found.append(
-            {**record, "distance_km": hit.distance_km, "matched_on": last.date().isoformat() if last else None}
-        )
+    found = facility_details(resources.store, [(h.id, h.distance_km) for h in hits])
     return found, None if found else "none_near"

@@ -15,7 +15,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
@@ -99,6 +99,29 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
+class _AddressAndPhones(TypedDict):
+    site_name: str
+    street: str
+    city: str
+    region: str
+    postal_code: str
+    phone: str
+    intake_phone: str
+
+
+def _address_and_phones(row: dict[str, Any]) -> _AddressAndPhones:
+    """The columns the locator's API rows and the directory's spreadsheet rows share."""
+    return {
+        "site_name": _text(row.get("name2")),
+        "street": ", ".join(p for p in (_text(row.get("street1")), _text(row.get("street2"))) if p),
+        "city": _text(row.get("city")),
+        "region": _text(row.get("state")),
+        "postal_code": _zip(row.get("zip")),
+        "phone": _text(row.get("phone")),
+        "intake_phone": _text(row.get("intake1")),
+    }
+
+
 def _text(value: Any) -> str:
     return norm.one_line(value)[0] if value not in (None, "") else ""
 
@@ -166,15 +189,9 @@ def read_api_rows(rows: Iterable[Any], context: SourceContext) -> ParseResult:
             source=context.name,
             native_id=native,
             name=name,
-            site_name=_text(row.get("name2")),
-            street=", ".join(p for p in (_text(row.get("street1")), _text(row.get("street2"))) if p),
-            city=_text(row.get("city")),
-            region=_text(row.get("state")),
-            postal_code=_zip(row.get("zip")),
+            **_address_and_phones(row),
             latitude=latitude,
             longitude=longitude,
-            phone=_text(row.get("phone")),
-            intake_phone=_text(row.get("intake1")),
             hotline=_text(row.get("hotline1")),
             website=norm.http_url(row.get("website")) or "",
             care_types=[_TYPES[t] for t in [str(row.get("typeFacility") or "").upper()] if t in _TYPES],
@@ -246,13 +263,7 @@ def read_directory(document: bytes, context: SourceContext) -> ParseResult:
             source=context.name,
             native_id="",
             name=name,
-            site_name=_text(row.get("name2")),
-            street=", ".join(p for p in (_text(row.get("street1")), _text(row.get("street2"))) if p),
-            city=_text(row.get("city")),
-            region=_text(row.get("state")),
-            postal_code=_zip(row.get("zip")),
-            phone=_text(row.get("phone")),
-            intake_phone=_text(row.get("intake1")),
+            **_address_and_phones(row),
         )
         # The directory has no ids: name and address identify a facility from year to year.
         key = "|".join(p.lower() for p in (facility.name, facility.site_name, facility.street, facility.postal_code))

@@ -21,7 +21,7 @@ from manyroads.surfaces.params import (
     split,
 )
 from manyroads.surfaces.responses import JSONResponse
-from manyroads.treatment.index import MAX_RADIUS_KM, FacilityQuery
+from manyroads.treatment.index import MAX_RADIUS_KM, FacilityQuery, facility_details
 
 router = APIRouter(prefix="/api/v1", default_response_class=JSONResponse)
 
@@ -93,24 +93,25 @@ def facility_query(context: AppContext, params: FacilityParams) -> tuple[Facilit
 
 def search_facilities(context: AppContext, query: FacilityQuery, place: Place | None = None) -> FacilityPage:
     result = context.facilities.current().search(query)
-    records = {r["id"]: r for r in context.store.facility_records([h.id for h in result.hits])}
-    matched = {s.name: s.last_success_at for s in context.store.sources()}
-    facilities = []
-    for hit in result.hits:
-        record = records.get(hit.id)
-        if record is not None:
-            facilities.append(facility_summary(record, hit.distance_km, matched.get(record["source"])))
-    return FacilityPage(result.total, facilities, place)
+    found = facility_details(context.store, [(h.id, h.distance_km) for h in result.hits])
+    return FacilityPage(result.total, [facility_summary(record) for record in found], place)
 
 
-def facility_summary(record: dict[str, Any], distance_km: float | None, matched_on: Any) -> dict[str, Any]:
-    """A facility as the API and pages show it: what the source published, and when we matched it."""
+def one_facility(context: AppContext, ident: str) -> dict[str, Any]:
+    """One facility as the API and its page show it; 404 when there is none."""
+    found = facility_details(context.store, [(ident, None)])
+    if not found:
+        raise ApiError(404, f"no treatment facility with id {ident!r}", "id")
+    return facility_summary(found[0])
+
+
+def facility_summary(record: dict[str, Any]) -> dict[str, Any]:
+    """A facility as the API and pages show it: what the source published, its distance, and when we
+    matched it (from `facility_details`)."""
     shown = {k: v for k, v in record.items() if k not in {"first_seen_at", "last_seen_at", "native_id"}}
     shown["address"] = ", ".join(
         p for p in (record["street"], record["city"], f"{record['region']} {record['postal_code']}".strip()) if p
     )
-    shown["distance_km"] = distance_km
-    shown["matched_on"] = matched_on.date().isoformat() if matched_on else None
     return shown
 
 
@@ -154,9 +155,4 @@ async def facilities(request: Request) -> dict[str, Any]:
 
 @router.get("/facilities/{ident:path}", tags=["treatment"], summary="One treatment facility")
 async def facility(request: Request, ident: str) -> dict[str, Any]:
-    context: AppContext = request.app.state.context
-    found = context.store.facility_records([ident])
-    if not found:
-        raise ApiError(404, f"no facility with id {ident!r}", "id")
-    matched = {s.name: s.last_success_at for s in context.store.sources()}
-    return facility_summary(found[0], None, matched.get(found[0]["source"]))
+    return one_facility(request.app.state.context, ident)

@@ -51,3 +51,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items() if k not in {"content_hash"}}
     return value
+
+
+def split_changes(stored: dict[str, str], incoming: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """Ids added, removed and changed, from stored and incoming content hashes by id."""
+    added = [i for i in incoming if i not in stored]
+    removed = [i for i in stored if i not in incoming]
+    changed = [i for i in incoming if i in stored and stored[i] != incoming[i]]
+    return added, removed, changed

@@ -31,7 +31,7 @@ from manyroads.sources import SourceContext, adapter_for
 from manyroads.sources.base import Document, Fetcher, FetchError, SourceFormatError, Validators
 from manyroads.store import Store, meeting_row, row_record, utcnow
 from manyroads.store.tables import CHANGES, MEETINGS, PROBLEMS, FetchRow, MeetingRow, ProblemRow, SourceRow
-from manyroads.sync.changes import chunks, field_changes, history_row, jsonable
+from manyroads.sync.changes import chunks, field_changes, history_row, jsonable, split_changes
 from manyroads.sync.dedupe import link_duplicates
 from manyroads.sync.facilities import FACILITY_KIND, apply_facilities
 
@@ -295,9 +295,7 @@ class Syncer:
         )
         incoming = {m.id: m for m in parsed.meetings}
         hashes = {i: m.content_hash() for i, m in incoming.items()}
-        added = [i for i in incoming if i not in stored]
-        removed = [i for i in stored if i not in incoming]
-        changed = [i for i in incoming if i in stored and stored[i] != hashes[i]]
+        added, removed, changed = split_changes(stored, hashes)
         history: list[dict[str, Any]] = []
 
         for chunk in chunks(added):

@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from manyroads.store.tables import CHANGES, FACILITIES, FacilityRow
-from manyroads.sync.changes import chunks, field_changes, history_row
+from manyroads.sync.changes import chunks, field_changes, history_row, split_changes
 from manyroads.treatment.model import Facility
 
 FACILITY_KIND = "findtreatment"
@@ -41,9 +41,7 @@ def apply_facilities(
     )
     incoming = {f.id: f for f in facilities}
     hashes = {i: f.content_hash() for i, f in incoming.items()}
-    added = [i for i in incoming if i not in stored]
-    removed = [i for i in stored if i not in incoming]
-    changed = [i for i in incoming if i in stored and stored[i] != hashes[i]]
+    added, removed, changed = split_changes(stored, hashes)
     history: list[dict[str, Any]] = []
     for chunk in chunks(added):
         session.execute(insert(FACILITIES), [facility_row(incoming[i], source_id, now, hashes[i]) for i in chunk])

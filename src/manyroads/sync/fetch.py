@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from manyroads import __version__
+from manyroads.config import Settings
 from manyroads.sources.base import FetchError, Response, Validators
 
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
@@ -50,6 +51,17 @@ class HttpFetcher:
             follow_redirects=True,
             headers={"User-Agent": user_agent or f"manyroads/{__version__} (meeting list aggregator)"},
             event_hooks={"request": [self._check_redirect_target]},
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> HttpFetcher:
+        """The fetcher an operator configured (timeouts, retries, politeness, size cap, private hosts)."""
+        return cls(
+            timeout=settings.fetch_timeout,
+            retries=settings.fetch_retries,
+            host_interval=settings.host_interval,
+            max_bytes=settings.max_document_bytes,
+            allow_private=settings.allow_private_sources,
         )
 
     def close(self) -> None:

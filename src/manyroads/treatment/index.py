@@ -143,6 +143,21 @@ class FacilityColumns:
         )
 
 
+def facility_details(store: Store, found: Sequence[tuple[str, float | None]]) -> list[dict[str, Any]]:
+    """Stored facilities for (id, distance) pairs, in that order, each with `distance_km` and
+    `matched_on` (the date we last read its source); ids no longer stored are skipped."""
+    records = {r["id"]: r for r in store.facility_records([ident for ident, _ in found])}
+    matched = {s.name: s.last_success_at for s in store.sources()}
+    details = []
+    for ident, distance_km in found:
+        record = records.get(ident)
+        if record is None:  # removed since the index was built
+            continue
+        last = matched.get(record["source"])
+        details.append({**record, "distance_km": distance_km, "matched_on": last.date().isoformat() if last else None})
+    return details
+
+
 class FacilityIndexHolder:
     """The current facility columns for this process; rebuilt in the background on change."""
 

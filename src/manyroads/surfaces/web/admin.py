@@ -272,13 +272,7 @@ def _sync_one(context: AppContext, source: SourceRow) -> None:
     from manyroads.sync import HttpFetcher, Syncer
 
     settings = context.settings
-    fetcher = HttpFetcher(
-        timeout=settings.fetch_timeout,
-        retries=settings.fetch_retries,
-        host_interval=settings.host_interval,
-        max_bytes=settings.max_document_bytes,
-        allow_private=settings.allow_private_sources,
-    )
+    fetcher = HttpFetcher.from_settings(settings)
     try:
         with fetcher:
             Syncer(context.store, fetcher, shrink_threshold=settings.shrink_threshold).sync([source.name])

@@ -74,20 +74,7 @@ async def statement_list(request: Request) -> Response:
     user = operator(request)
     if user is None:
         return login_redirect(request)
-    context: AppContext = request.app.state.context
-    found = statements.statements(context.store)
-    names = {r["id"]: r["name"] for r in context.store.meeting_records(sorted({s.meeting_id for s in found}))}
-    return render(
-        request,
-        "admin/statements.html",
-        language_of(request),
-        "admin",
-        statements=found,
-        names=names,
-        csrf=csrf_token(request),
-        message=request.session.pop(SESSION_FLASH, None),
-        entered={},
-    )
+    return _statements_page(request, message=request.session.pop(SESSION_FLASH, None))
 
 
 @router.post("/statements")
@@ -132,6 +119,13 @@ async def withdraw(request: Request, statement_id: int) -> Response:
 
 
 def _statement_error(request: Request, form: dict[str, str], message: str) -> Response:
+    """The page again with the operator's entries kept, and what was wrong."""
+    return _statements_page(request, message=message, entered=form, status=400)
+
+
+def _statements_page(
+    request: Request, *, message: str | None, entered: dict[str, str] | None = None, status: int = 200
+) -> Response:
     context: AppContext = request.app.state.context
     found = statements.statements(context.store)
     names = {r["id"]: r["name"] for r in context.store.meeting_records(sorted({s.meeting_id for s in found}))}
@@ -140,12 +134,12 @@ def _statement_error(request: Request, form: dict[str, str], message: str) -> Re
         "admin/statements.html",
         language_of(request),
         "admin",
-        status=400,
+        status=status,
         statements=found,
         names=names,
         csrf=csrf_token(request),
         message=message,
-        entered=form,
+        entered=entered or {},
     )
 
 

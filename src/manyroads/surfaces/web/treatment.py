@@ -17,7 +17,7 @@ from manyroads.surfaces.facilities import (
     FacilityParams,
     facility_points,
     facility_query,
-    facility_summary,
+    one_facility,
     search_facilities,
 )
 from manyroads.surfaces.params import KM_PER_MILE, ApiError
@@ -137,14 +137,9 @@ def _meetings_near(form: TreatmentForm, place: Place | None, language: str) -> s
 async def facility_page(request: Request, ident: str) -> Response:
     context: AppContext = request.app.state.context
     language = language_of(request)
-    found = context.store.facility_records([ident])
-    if not found:
-        raise ApiError(404, f"no treatment place with id {ident!r}", "id")
-    record = found[0]
-    matched = {s.name: s.last_success_at for s in context.store.sources()}
-    facility = facility_summary(record, None, matched.get(record["source"]))
+    facility = one_facility(context, ident)
     meetings_url = None
-    if record["latitude"] is not None:
-        near = f"{record['latitude']:.2f},{record['longitude']:.2f}"
+    if facility["latitude"] is not None:
+        near = f"{facility['latitude']:.2f},{facility['longitude']:.2f}"
         meetings_url = "/meetings?" + urlencode({"near": near, "when": "any", "radius": "5", "lang": language})
     return render(request, "facility.html", language, "treatment", facility=facility, meetings_url=meetings_url)
