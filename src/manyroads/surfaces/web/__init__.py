@@ -43,6 +43,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(referral.router)
     app.include_router(treatment.router)
     app.include_router(admin.router)
+    app.add_exception_handler(admin.SignInNeeded, lambda request, _error: admin.login_redirect(request))
     app.include_router(admin_stance.router)
     leaflet = leaflet_directory()
     if leaflet is not None:

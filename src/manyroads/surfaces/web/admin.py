@@ -13,8 +13,9 @@ import threading
 import time
 from collections import defaultdict, deque
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from manyroads import operators
@@ -72,6 +73,21 @@ def login_redirect(request: Request) -> Response:
     return RedirectResponse(f"/admin/login?lang={language_of(request)}", status_code=303)
 
 
+class SignInNeeded(Exception):
+    """No operator is signed in; the app answers with a redirect to the sign-in page."""
+
+
+def signed_in(request: Request) -> str:
+    """For operator pages: the signed-in operator's name, or SignInNeeded."""
+    user = operator(request)
+    if user is None:
+        raise SignInNeeded
+    return user
+
+
+Operator = Annotated[str, Depends(signed_in)]
+
+
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request) -> Response:
     return render(request, "admin/login.html", language_of(request), "admin", csrf=csrf_token(request), error=None)
@@ -125,10 +141,7 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("", response_class=HTMLResponse)
-async def dashboard(request: Request) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def dashboard(request: Request, user: Operator) -> Response:
     context: AppContext = request.app.state.context
     return render(
         request,
@@ -145,10 +158,7 @@ async def dashboard(request: Request) -> Response:
 
 
 @router.get("/sources/{name}", response_class=HTMLResponse)
-async def source_page(request: Request, name: str) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def source_page(request: Request, user: Operator, name: str) -> Response:
     context: AppContext = request.app.state.context
     try:
         source = context.store.source(name)
@@ -167,10 +177,7 @@ async def source_page(request: Request, name: str) -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit(request: Request) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def audit(request: Request, user: Operator) -> Response:
     context: AppContext = request.app.state.context
     return render(
         request, "admin/audit.html", language_of(request), "admin", entries=operators.audit_log(context.store)
@@ -178,10 +185,7 @@ async def audit(request: Request) -> Response:
 
 
 @router.post("/sources")
-async def add_source(request: Request) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def add_source(request: Request, user: Operator) -> Response:
     form = await checked_form(request)
     context: AppContext = request.app.state.context
     name, kind, location = form.get("name", "").strip(), form.get("kind", ""), form.get("location", "").strip()
@@ -227,10 +231,7 @@ async def add_source(request: Request) -> Response:
 
 
 @router.post("/sources/{name}/{action}")
-async def source_action(request: Request, name: str, action: str) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def source_action(request: Request, user: Operator, name: str, action: str) -> Response:
     await checked_form(request)
     context: AppContext = request.app.state.context
     try:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from manyroads.medication import reports, statements
 from manyroads.surfaces.context import AppContext
-from manyroads.surfaces.web.admin import SESSION_FLASH, checked_form, csrf_token, login_redirect, operator
+from manyroads.surfaces.web.admin import SESSION_FLASH, Operator, checked_form, csrf_token
 from manyroads.surfaces.web.i18n import translate
 from manyroads.surfaces.web.pages import language_of, render
 
@@ -18,10 +18,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 @router.get("/reports", response_class=HTMLResponse)
-async def report_queue(request: Request, status: str = "pending") -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def report_queue(request: Request, user: Operator, status: str = "pending") -> Response:
     context: AppContext = request.app.state.context
     found = reports.reports(context.store, status=status if status in {"pending", "approved", "rejected"} else None)
     names = {r["id"]: r["name"] for r in context.store.meeting_records(sorted({r.meeting_id for r in found}))}
@@ -53,10 +50,7 @@ def _letter(number: int) -> str:
 
 
 @router.post("/reports")
-async def moderate(request: Request) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def moderate(request: Request, user: Operator) -> Response:
     form = await checked_form(request)
     context: AppContext = request.app.state.context
     decision = form.get("decision", "")
@@ -70,18 +64,12 @@ async def moderate(request: Request) -> Response:
 
 
 @router.get("/statements", response_class=HTMLResponse)
-async def statement_list(request: Request) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def statement_list(request: Request, user: Operator) -> Response:
     return _statements_page(request, message=request.session.pop(SESSION_FLASH, None))
 
 
 @router.post("/statements")
-async def add_statement(request: Request) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def add_statement(request: Request, user: Operator) -> Response:
     form = await checked_form(request)
     context: AppContext = request.app.state.context
     language = language_of(request)
@@ -105,10 +93,7 @@ async def add_statement(request: Request) -> Response:
 
 
 @router.post("/statements/{statement_id}/withdraw")
-async def withdraw(request: Request, statement_id: int) -> Response:
-    user = operator(request)
-    if user is None:
-        return login_redirect(request)
+async def withdraw(request: Request, user: Operator, statement_id: int) -> Response:
     await checked_form(request)
     context: AppContext = request.app.state.context
     try:
