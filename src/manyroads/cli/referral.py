@@ -42,6 +42,7 @@ def referral_command(
     from manyroads.referral.pdf import render_pdf
     from manyroads.referral.present import plan_calendar, plan_json, plan_text
     from manyroads.surfaces.context import AppContext
+    from manyroads.surfaces.params import validation_problems
 
     app_state = state(ctx)
     try:
@@ -64,9 +65,8 @@ def referral_command(
             }
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "situation"
-        fail(f"{field}: {first['msg'].removeprefix('Value error, ')}")
+        field, message = validation_problems(error, "situation")[0]
+        fail(f"{field}: {message}")
     context = AppContext.open(app_state.settings)
     try:
         plan = build_plan(context, situation, library=load_library(app_state.settings.guidance_dir))

@@ -19,6 +19,7 @@ from manyroads.surfaces.params import (
     read_params,
     resolve_place,
     split,
+    validation_problems,
 )
 from manyroads.surfaces.responses import JSONResponse
 from manyroads.treatment.index import MAX_RADIUS_KM, FacilityQuery, facility_details
@@ -83,9 +84,7 @@ def facility_query(context: AppContext, params: FacilityParams) -> tuple[Facilit
     try:
         return FacilityQuery(**raw), place
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "query"
-        message = first["msg"].removeprefix("Value error, ")
+        field, message = validation_problems(error)[0]
         if field == "radius_km":
             message = f"the radius can be at most {MAX_RADIUS_KM:.0f} km ({MAX_RADIUS_KM / KM_PER_MILE:.0f} miles)"
         raise ApiError(400, message, "medication" if "medication" in message else field) from None

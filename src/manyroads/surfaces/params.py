@@ -215,11 +215,23 @@ def read_params(request: Request, model: type[P]) -> P:
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        details = [
-            {"field": ".".join(str(p) for p in e["loc"]) or "query", "message": e["msg"]} for e in error.errors()
-        ]
-        first = details[0]
-        raise ApiError(400, f"{first['field']}: {first['message']}", first["field"], details) from None
+        raise api_error(error) from None
+
+
+def validation_problems(error: ValidationError, default_field: str = "query") -> list[tuple[str, str]]:
+    """(field, message) for each problem pydantic found, in words a person can act on."""
+    return [
+        (".".join(str(p) for p in e["loc"]) or default_field, e["msg"].removeprefix("Value error, "))
+        for e in error.errors()
+    ]
+
+
+def api_error(error: ValidationError, default_field: str = "query") -> ApiError:
+    """A 400 naming the first field that was wrong (all of them in `details`)."""
+    problems = validation_problems(error, default_field)
+    field, message = problems[0]
+    details = [{"field": f, "message": m} for f, m in problems]
+    return ApiError(400, f"{field}: {message}", field, details)
 
 
 def _is_list(annotation: Any) -> bool:

@@ -18,7 +18,7 @@ from manyroads.referral.guidance import load_library
 from manyroads.referral.pdf import render_pdf
 from manyroads.referral.present import plan_calendar, plan_json, plan_text
 from manyroads.surfaces.context import AppContext
-from manyroads.surfaces.params import ApiError
+from manyroads.surfaces.params import ApiError, api_error
 from manyroads.surfaces.responses import JSONResponse
 
 router = APIRouter(prefix="/api/v1", default_response_class=JSONResponse)
@@ -30,9 +30,7 @@ def situation_from(data: Any) -> Situation:
     try:
         return Situation.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "situation"
-        raise ApiError(400, f"{field}: {first['msg'].removeprefix('Value error, ')}", field) from None
+        raise api_error(error, "situation") from None
 
 
 def make_plan(context: AppContext, situation: Situation) -> ReferralPlan:

@@ -24,7 +24,7 @@ from manyroads.model import Attendance
 from manyroads.sources.timezones import canonical_zone
 from manyroads.surfaces.context import AppContext
 from manyroads.surfaces.facilities import facility_points, search_facilities
-from manyroads.surfaces.params import ApiError, build_query
+from manyroads.surfaces.params import ApiError, api_error, build_query
 from manyroads.surfaces.present import meeting_summary
 from manyroads.surfaces.service import run_search, stance_for
 from manyroads.surfaces.web.i18n import COOKIE, LANGUAGES, negotiate, translate
@@ -148,10 +148,7 @@ def _form(request: Request) -> FinderForm:
     try:
         return FinderForm.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise ApiError(
-            400, f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}", ".".join(str(p) for p in first["loc"])
-        ) from None
+        raise api_error(error) from None
 
 
 def _viewer_zone(form: FinderForm, request: Request) -> str:
@@ -286,7 +283,7 @@ async def results(request: Request) -> Response:
         points += facility_points(facilities, language)
     next_url = None
     if page.result.next_cursor:
-        next_url = _with(
+        next_url = link_with(
             request, cursor=page.result.next_cursor, at=datetime.fromtimestamp(page.result.at, UTC).isoformat()
         )
     return render(
@@ -323,7 +320,8 @@ def _facilities_beside(context: AppContext, form: FinderForm, query: SearchQuery
     return search_facilities(context, found).facilities
 
 
-def _with(request: Request, **changes: str | None) -> str:
+def link_with(request: Request, **changes: str | None) -> str:
+    """This page's address with some parameters replaced (None drops one)."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
     query += [(k, v) for k, v in changes.items() if v is not None]
     return f"{request.url.path}?{urlencode(query)}"
@@ -332,12 +330,12 @@ def _with(request: Request, **changes: str | None) -> str:
 def _links(request: Request, form: FinderForm) -> dict[str, Any]:
     wider = min(600, form.radius * 4)
     return {
-        "list_url": _with(request, view="list", cursor=None),
-        "map_url": _with(request, view="map", cursor=None),
-        "wider_url": _with(request, radius=str(wider), cursor=None)
+        "list_url": link_with(request, view="list", cursor=None),
+        "map_url": link_with(request, view="map", cursor=None),
+        "wider_url": link_with(request, radius=str(wider), cursor=None)
         if (form.place or form.near) and wider > form.radius
         else None,
-        "any_day_url": _with(request, when="any", cursor=None) if form.when != "any" else None,
+        "any_day_url": link_with(request, when="any", cursor=None) if form.when != "any" else None,
         "online_url": "/meetings?"
         + urlencode(
             [

@@ -20,8 +20,8 @@ from manyroads.surfaces.facilities import (
     one_facility,
     search_facilities,
 )
-from manyroads.surfaces.params import KM_PER_MILE, ApiError
-from manyroads.surfaces.web.pages import language_of, render
+from manyroads.surfaces.params import KM_PER_MILE, ApiError, api_error
+from manyroads.surfaces.web.pages import language_of, link_with, render
 from manyroads.treatment.model import MEDICATIONS
 
 router = APIRouter(include_in_schema=False)
@@ -59,9 +59,7 @@ def _form(request: Request) -> TreatmentForm:
     try:
         return TreatmentForm.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ApiError(400, f"{field}: {first['msg']}", field) from None
+        raise api_error(error) from None
 
 
 def _params(form: TreatmentForm) -> FacilityParams:
@@ -82,12 +80,6 @@ def _params(form: TreatmentForm) -> FacilityParams:
     )
 
 
-def _with(request: Request, **changes: str) -> str:
-    query = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
-    query += list(changes.items())
-    return f"{request.url.path}?{urlencode(query)}"
-
-
 @router.get("/treatment", response_class=HTMLResponse)
 async def treatment(request: Request) -> Response:
     context: AppContext = request.app.state.context
@@ -104,8 +96,8 @@ async def treatment(request: Request) -> Response:
         "place": None,
         "place_error": None,
         "map_points": [],
-        "list_url": _with(request, view="list"),
-        "map_url": _with(request, view="map"),
+        "list_url": link_with(request, view="list"),
+        "map_url": link_with(request, view="map"),
         "tile_url": context.settings.tile_url,
         "tile_attribution": context.settings.tile_attribution,
     }
