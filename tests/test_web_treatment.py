@@ -47,6 +47,7 @@ def test_the_treatment_page_filters_like_the_api(finder: Finder) -> None:
 def test_treatment_page_input_errors_are_named(finder: Finder) -> None:
     bad = httpx.get(f"{finder.url}/treatment", params={"place": "Springfield, IL", "medication": "heroin"})
     assert bad.status_code == 400 and "medication" in bad.text
+    assert "buprenorphine" in bad.text and "methadone" in bad.text, "the allowed values are named"
     unknown = httpx.get(f"{finder.url}/treatment", params={"place": "Quietwater Hollow, ZZ"})
     assert unknown.status_code == 200 and "We could not find the place" in unknown.text
     missing = httpx.get(f"{finder.url}/facilities/treatment-locator:nope")

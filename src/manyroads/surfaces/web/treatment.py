@@ -4,7 +4,7 @@ we read it; people are asked to call before going."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -25,8 +25,10 @@ from manyroads.surfaces.web.pages import language_of, link_with, render
 from manyroads.treatment.model import MEDICATIONS
 
 router = APIRouter(include_in_schema=False)
-PAYMENTS = ("medicaid", "medicare", "private_insurance", "sliding_fee", "free", "ihs_tribal", "military")
-AGES = ("children_adolescents", "young_adults", "adults", "seniors")
+# Literal types, so a bad value is answered with the values that are allowed (not a pattern).
+Medication = Literal["buprenorphine", "methadone", "naltrexone"]
+Payment = Literal["medicaid", "medicare", "private_insurance", "sliding_fee", "free", "ihs_tribal", "military"]
+Age = Literal["children_adolescents", "young_adults", "adults", "seniors"]
 
 
 class TreatmentForm(BaseModel):
@@ -37,15 +39,15 @@ class TreatmentForm(BaseModel):
     place: str | None = Field(None, max_length=200)
     near: str | None = Field(None, max_length=60)
     radius: int = Field(25, ge=1, le=300)
-    units: str = Field("mi", pattern="^(mi|km)$")
-    medication: str | None = Field(None, pattern=f"^({'|'.join(MEDICATIONS)})$")
+    units: Literal["mi", "km"] = "mi"
+    medication: Medication | None = None
     accepts: bool = False
     otp: bool = False
     telehealth: bool = False
     spanish: bool = False
-    payment: str | None = Field(None, pattern=f"^({'|'.join(PAYMENTS)})$")
-    age: str | None = Field(None, pattern=f"^({'|'.join(AGES)})$")
-    view: str = Field("list", pattern="^(list|map)$")
+    payment: Payment | None = None
+    age: Age | None = None
+    view: Literal["list", "map"] = "list"
 
     @property
     def radius_km(self) -> float:
@@ -87,9 +89,6 @@ async def treatment(request: Request) -> Response:
     form = _form(request)
     values: dict[str, Any] = {
         "form": form,
-        "payments": PAYMENTS,
-        "ages": AGES,
-        "medications": MEDICATIONS,
         "searched": bool(form.place or form.near),
         "facilities": [],
         "total": 0,
